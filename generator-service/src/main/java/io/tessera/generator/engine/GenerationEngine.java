@@ -1,6 +1,18 @@
 package io.tessera.generator.engine;
 
+import io.tessera.generator.model.KvCache;
+import io.tessera.generator.model.Policy;
+import io.tessera.generator.sampling.Sampler;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Continuous batching over one policy. Not thread-safe: one thread calls every method (in Flink,
@@ -20,59 +32,458 @@ import java.util.List;
  *   <li>{@link #snapshot} captures every admitted sample; {@link #resume} re-admits one (rebuilding
  *       its KV cache from prefix + generated tokens) so it continues exactly where it stopped.
  * </ul>
+ *
+ * <p>How: one {@link KvCache} with {@code maxBatch} slots, kept dense (a finishing sample's slot is
+ * filled by the last used one), so a decode step is one batched forward over slots {@code 0..used-1}.
+ * A guided sample (classifier-free guidance) holds two slots, its conditional and its unconditional
+ * sequence, and counts as two against {@code maxBatch}. Each slot holds all its tokens but the last
+ * in the cache; the decode step feeds that pending token. A policy swap re-prefills every active
+ * slot under the new weights before the next decode, so no token mixes keys of two policies and the
+ * determinism rule above holds across swaps. A sample also ends ({@link FinishReason#LENGTH}) when
+ * its sequence reaches {@code min(maxSequenceLength, model maxSeqLen)} tokens. The engine does not
+ * close the policies it is given: the caller owns them.
  */
 public final class GenerationEngine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GenerationEngine.class);
+
+    private final EngineConfig config;
+    private final int maxLen;
+    private final KvCache cache;
+    private final ArrayDeque<Sample> queue = new ArrayDeque<>();
+    /** Active samples in admission order. */
+    private final Map<String, Sample> active = new LinkedHashMap<>();
+    /** slot -> which sample sequence occupies it; slots 0..used-1 are occupied. */
+    private final Seq[] slots;
+    private int used;
+    private Policy policy;
+    private boolean needsRefill;
+    private boolean closed;
 
     public GenerationEngine(io.tessera.generator.model.Policy policy, EngineConfig config) {
-        throw new UnsupportedOperationException("being built");
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.config = Objects.requireNonNull(config, "config");
+        this.maxLen = Math.min(config.maxSequenceLength(), policy.config().maxSeqLen());
+        this.cache = new KvCache(policy, config.maxBatch(), maxLen);
+        this.slots = new Seq[config.maxBatch()];
     }
 
     public Admission submit(SampleRequest request, TokenListener listener) {
-        throw new UnsupportedOperationException("being built");
+        return admit(new Sample(request, listener, new int[0], new float[0], new long[0]));
     }
 
     public Admission resume(SampleState state, TokenListener listener) {
-        throw new UnsupportedOperationException("being built");
+        return admit(new Sample(state.request(), listener, state.generated(), state.logprobs(), state.versions()));
+    }
+
+    private Admission admit(Sample s) {
+        ensureOpen();
+        Objects.requireNonNull(s.listener, "listener");
+        SampleRequest r = s.request;
+        if (active.containsKey(r.sampleId()) || queue.stream().anyMatch(q -> q.request.sampleId().equals(r.sampleId()))) {
+            throw new IllegalArgumentException("sample " + r.sampleId() + " is already admitted");
+        }
+        if (s.slotsNeeded() > config.maxBatch()) {
+            throw new IllegalArgumentException("sample " + r.sampleId() + " needs " + s.slotsNeeded()
+                    + " slots (guided) but maxBatch is " + config.maxBatch());
+        }
+        int longest = Math.max(r.prefix().length, s.uncond == null ? 0 : r.unconditionalPrefix().length);
+        if (longest >= maxLen) {
+            throw new IllegalArgumentException("sample " + r.sampleId() + " has a prefix of " + longest
+                    + " tokens; this engine holds sequences of at most " + maxLen + " tokens, prefix included");
+        }
+        int vocab = policy.config().vocabSize();
+        checkIds(r.prefix(), vocab, r.sampleId());
+        if (r.unconditionalPrefix() != null) {
+            checkIds(r.unconditionalPrefix(), vocab, r.sampleId());
+        }
+        for (int i = 0; i < r.grammar().period(); i++) {
+            if (r.grammar().lo()[i] >= vocab) {
+                throw new IllegalArgumentException("sample " + r.sampleId() + " has a grammar range starting at id "
+                        + r.grammar().lo()[i] + " (period position " + i + "), outside the vocabulary [0, " + vocab + ")");
+            }
+        }
+        if (!hasCapacity()) {
+            return Admission.FULL;
+        }
+        queue.addLast(s);
+        return Admission.ACCEPTED;
+    }
+
+    private static void checkIds(int[] ids, int vocab, String sampleId) {
+        for (int id : ids) {
+            if (id < 0 || id >= vocab) {
+                throw new IllegalArgumentException("sample " + sampleId + " has token id " + id
+                        + " outside the vocabulary [0, " + vocab + ")");
+            }
+        }
     }
 
     public boolean cancel(String sampleId) {
-        throw new UnsupportedOperationException("being built");
+        for (Iterator<Sample> it = queue.iterator(); it.hasNext(); ) {
+            Sample s = it.next();
+            if (s.request.sampleId().equals(sampleId)) {
+                it.remove();
+                finish(s, FinishReason.CANCELLED);
+                return true;
+            }
+        }
+        Sample s = active.get(sampleId);
+        if (s == null) {
+            return false;
+        }
+        release(List.of(s));
+        finish(s, FinishReason.CANCELLED);
+        return true;
     }
 
     /** Runs one prefill-and-decode step; returns how many samples are admitted afterwards. */
     public int step() {
-        throw new UnsupportedOperationException("being built");
+        ensureOpen();
+        if (needsRefill) {
+            refillAll();
+        }
+        admitQueued();
+        if (used == 0) {
+            return admitted();
+        }
+        int[] tokens = new int[used];
+        int[] positions = new int[used];
+        for (int i = 0; i < used; i++) {
+            tokens[i] = slots[i].pending;
+            positions[i] = slots[i].cached;
+        }
+        float[] logits;
+        try {
+            logits = cache.decode(policy, tokens, positions);
+        } catch (RuntimeException e) {
+            LOG.error("decode step failed for {} samples; finishing them with ERROR", active.size(), e);
+            List<Sample> all = new ArrayList<>(active.values());
+            release(all);
+            all.forEach(s -> finish(s, FinishReason.ERROR));
+            return admitted();
+        }
+        int vocab = policy.config().vocabSize();
+        long version = policy.version();
+        List<Sample> done = new ArrayList<>();
+        List<FinishReason> reasons = new ArrayList<>();
+        // Rows are fixed now: a listener may cancel or submit from its callback, which can move slots.
+        List<Sample> stepped = new ArrayList<>(active.values());
+        int[] condRow = new int[stepped.size()];
+        int[] uncondRow = new int[stepped.size()];
+        for (int k = 0; k < stepped.size(); k++) {
+            Sample s = stepped.get(k);
+            s.cond.cached++;
+            condRow[k] = s.cond.slot * vocab;
+            if (s.uncond != null) {
+                s.uncond.cached++;
+                uncondRow[k] = s.uncond.slot * vocab;
+            }
+        }
+        for (int k = 0; k < stepped.size(); k++) {
+            Sample s = stepped.get(k);
+            if (active.get(s.request.sampleId()) != s) {
+                continue; // cancelled by a listener earlier in this step
+            }
+            int position = s.count;
+            SampleRequest r = s.request;
+            FinishReason reason;
+            try {
+                Sampler.Draw d = Sampler.sample(logits, condRow[k], s.uncond == null ? null : logits, uncondRow[k],
+                        vocab, r.sampling(), r.grammar(), position);
+                s.append(d.token(), d.logprob(), version);
+                if (s.firstTokenAt < 0) {
+                    s.firstTokenAt = System.nanoTime();
+                }
+                s.listener.onToken(r.sampleId(), position, d.token(), d.logprob(), version);
+                reason = finishReason(s, d.token());
+            } catch (RuntimeException e) {
+                LOG.error("sample {} failed at position {}; finishing it with ERROR", r.sampleId(), position, e);
+                reason = FinishReason.ERROR;
+            }
+            if (reason != null) {
+                done.add(s);
+                reasons.add(reason);
+            } else {
+                s.cond.pending = s.lastToken();
+                if (s.uncond != null) {
+                    s.uncond.pending = s.lastToken();
+                }
+            }
+        }
+        for (int i = done.size() - 1; i >= 0; i--) {
+            if (active.get(done.get(i).request.sampleId()) != done.get(i)) { // cancelled from a callback
+                done.remove(i);
+                reasons.remove(i);
+            }
+        }
+        if (!done.isEmpty()) {
+            release(done);
+            for (int i = 0; i < done.size(); i++) {
+                finish(done.get(i), reasons.get(i));
+            }
+        }
+        return admitted();
+    }
+
+    /** Why the sample ends after sampling {@code token}, or null if it continues. */
+    private FinishReason finishReason(Sample s, int token) {
+        int eos = policy.config().endOfSequence();
+        if (eos >= 0 && token == eos) {
+            return FinishReason.END_OF_SEQUENCE;
+        }
+        if (s.count >= s.request.maxNewTokens()) {
+            return FinishReason.LENGTH;
+        }
+        // the sequence (prefix + generated, = cached + 1 tokens) may not grow past maxLen
+        if (s.cond.cached + 1 >= maxLen || (s.uncond != null && s.uncond.cached + 1 >= maxLen)) {
+            return FinishReason.LENGTH;
+        }
+        return null;
+    }
+
+    private void admitQueued() {
+        List<Sample> admittedNow = new ArrayList<>();
+        while (!queue.isEmpty() && queue.peekFirst().slotsNeeded() <= slots.length - used) {
+            Sample s = queue.pollFirst();
+            s.startedAt = System.nanoTime();
+            int longest = s.request.prefix().length
+                    + (s.uncond == null ? 0 : Math.max(0, s.request.unconditionalPrefix().length - s.request.prefix().length));
+            if (s.count >= s.request.maxNewTokens() || longest + s.count >= maxLen) { // resumed after its last token
+                finish(s, FinishReason.LENGTH);
+                continue;
+            }
+            s.cond.slot = used;
+            slots[used++] = s.cond;
+            if (s.uncond != null) {
+                s.uncond.slot = used;
+                slots[used++] = s.uncond;
+            }
+            active.put(s.request.sampleId(), s);
+            admittedNow.add(s);
+        }
+        prefill(admittedNow);
+    }
+
+    /**
+     * Writes prefix + generated, all but the last token, into each sample's slots (one batched
+     * forward for all of them); the last token becomes pending.
+     */
+    private void prefill(List<Sample> samples) {
+        if (samples.isEmpty()) {
+            return;
+        }
+        List<Seq> seqs = new ArrayList<>();
+        List<int[]> rows = new ArrayList<>();
+        for (Sample s : samples) {
+            int[] generated = s.generated();
+            seqs.add(s.cond);
+            rows.add(concat(s.request.prefix(), generated));
+            if (s.uncond != null) {
+                seqs.add(s.uncond);
+                rows.add(concat(s.request.unconditionalPrefix(), generated));
+            }
+        }
+        int[] slotIds = new int[seqs.size()];
+        int[][] cached = new int[seqs.size()][];
+        for (int i = 0; i < seqs.size(); i++) {
+            int[] all = rows.get(i);
+            slotIds[i] = seqs.get(i).slot;
+            cached[i] = Arrays.copyOf(all, all.length - 1);
+        }
+        try {
+            cache.prefill(policy, slotIds, cached);
+        } catch (RuntimeException e) {
+            LOG.error("prefill failed for {} samples; finishing them with ERROR", samples.size(), e);
+            release(samples);
+            samples.forEach(s -> finish(s, FinishReason.ERROR));
+            return;
+        }
+        for (int i = 0; i < seqs.size(); i++) {
+            int[] all = rows.get(i);
+            seqs.get(i).cached = all.length - 1;
+            seqs.get(i).pending = all[all.length - 1];
+        }
+    }
+
+    private static int[] concat(int[] prefix, int[] generated) {
+        int[] all = Arrays.copyOf(prefix, prefix.length + generated.length);
+        System.arraycopy(generated, 0, all, prefix.length, generated.length);
+        return all;
+    }
+
+    private void refillAll() {
+        needsRefill = false;
+        prefill(new ArrayList<>(active.values()));
+    }
+
+    /** Removes samples from the active set and keeps slots dense by moving the last used slot into each hole. */
+    private void release(List<Sample> leaving) {
+        List<Integer> freed = new ArrayList<>();
+        for (Sample s : leaving) {
+            if (active.remove(s.request.sampleId()) == null) {
+                continue;
+            }
+            freed.add(s.cond.slot);
+            if (s.uncond != null) {
+                freed.add(s.uncond.slot);
+            }
+        }
+        freed.sort((a, b) -> Integer.compare(b, a)); // descending: every hole is filled from a live slot
+        for (int hole : freed) {
+            int last = used - 1;
+            if (hole != last) {
+                Seq moving = slots[last];
+                cache.moveSlot(last, hole, moving.cached);
+                moving.slot = hole;
+                slots[hole] = moving;
+            }
+            slots[last] = null;
+            used--;
+        }
+    }
+
+    private void finish(Sample s, FinishReason reason) {
+        long now = System.nanoTime();
+        long arrived = s.request.arrivedAtNanos();
+        SampleTimings t = new SampleTimings(
+                (s.startedAt < 0 ? now : s.startedAt) - arrived,
+                s.firstTokenAt < 0 ? -1 : s.firstTokenAt - arrived,
+                now - arrived,
+                s.count);
+        try {
+            s.listener.onFinished(s.request.sampleId(), reason, t);
+        } catch (RuntimeException e) {
+            LOG.error("listener failed on onFinished for sample {}", s.request.sampleId(), e);
+        }
     }
 
     /** Samples admitted (active plus queued). */
     public int admitted() {
-        throw new UnsupportedOperationException("being built");
+        return active.size() + queue.size();
     }
 
     public int active() {
-        throw new UnsupportedOperationException("being built");
+        return active.size();
     }
 
     public int queued() {
-        throw new UnsupportedOperationException("being built");
+        return queue.size();
     }
 
+    /**
+     * Whether {@link #submit} would accept a sample now: admitted samples stay below
+     * {@code maxBatch + maxQueue}, and queued samples stay below {@code maxQueue} plus the slots that
+     * are free for them at the next step.
+     */
     public boolean hasCapacity() {
-        throw new UnsupportedOperationException("being built");
+        int freeSlots = slots.length - used;
+        return admitted() < config.maxBatch() + config.maxQueue() && queue.size() < config.maxQueue() + freeSlots;
     }
 
+    /** Every admitted sample (active in admission order, then queued), as plain data for a checkpoint. */
     public List<SampleState> snapshot() {
-        throw new UnsupportedOperationException("being built");
+        List<SampleState> out = new ArrayList<>(admitted());
+        for (Sample s : active.values()) {
+            out.add(s.state());
+        }
+        for (Sample s : queue) {
+            out.add(s.state());
+        }
+        return out;
     }
 
+    /** Takes effect before the next decode step; the caller keeps ownership of both policies. */
     public void swapPolicy(io.tessera.generator.model.Policy next) {
-        throw new UnsupportedOperationException("being built");
+        ensureOpen();
+        Objects.requireNonNull(next, "next");
+        if (!next.config().equals(policy.config())) {
+            throw new IllegalArgumentException("cannot swap to a policy of another model config: " + next.config().id()
+                    + " (" + next.config() + ") vs " + policy.config().id());
+        }
+        if (!next.device().equals(policy.device())) {
+            throw new IllegalArgumentException("cannot swap to a policy on " + next.device() + "; the engine runs on "
+                    + policy.device());
+        }
+        policy = next;
+        needsRefill = !active.isEmpty();
     }
 
     public long policyVersion() {
-        throw new UnsupportedOperationException("being built");
+        return policy.version();
     }
 
+    /** Frees the KV cache. Samples still admitted are dropped without callbacks (snapshot first to keep them). */
     @Override
-    public void close() {}
+    public void close() {
+        if (!closed) {
+            closed = true;
+            cache.close();
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("engine is closed");
+        }
+    }
+
+    /** One sequence in one cache slot: the conditional or the unconditional half of a sample. */
+    private static final class Seq {
+        int slot = -1;
+        int cached;  // tokens whose keys and values are in the cache
+        int pending; // the token to feed at position `cached` in the next decode step
+    }
+
+    /** A sample and its progress. */
+    private static final class Sample {
+        final SampleRequest request;
+        final TokenListener listener;
+        final Seq cond = new Seq();
+        final Seq uncond;
+        int[] tokens;     // generated tokens in [0, count), capacity grows by doubling
+        float[] logprobs;
+        long[] versions;
+        int count;
+        long startedAt = -1;
+        long firstTokenAt = -1;
+
+        Sample(SampleRequest request, TokenListener listener, int[] generated, float[] logprobs, long[] versions) {
+            this.request = Objects.requireNonNull(request, "request");
+            this.listener = listener;
+            this.uncond = request.guided() ? new Seq() : null;
+            this.tokens = generated.clone();
+            this.logprobs = logprobs.clone();
+            this.versions = versions.clone();
+            this.count = generated.length;
+        }
+
+        int slotsNeeded() {
+            return uncond == null ? 1 : 2;
+        }
+
+        void append(int token, float logprob, long version) {
+            if (count == tokens.length) {
+                int cap = Math.max(16, count * 2);
+                tokens = Arrays.copyOf(tokens, cap);
+                logprobs = Arrays.copyOf(logprobs, cap);
+                versions = Arrays.copyOf(versions, cap);
+            }
+            tokens[count] = token;
+            logprobs[count] = logprob;
+            versions[count] = version;
+            count++;
+        }
+
+        int[] generated() {
+            return Arrays.copyOf(tokens, count);
+        }
+
+        int lastToken() {
+            return tokens[count - 1];
+        }
+
+        SampleState state() {
+            return new SampleState(request, generated(), Arrays.copyOf(logprobs, count), Arrays.copyOf(versions, count));
+        }
+    }
 }

@@ -1,0 +1,78 @@
+package io.tessera.deploy;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code tessera} command: {@code up}, {@code topics}, {@code prompt}, {@code help}. Exit codes: 0 success,
+ * 1 failure, 2 usage error. Errors are one line that says what to do; the stack trace goes to the debug log.
+ */
+public final class Tessera {
+
+  static final int OK = 0;
+  static final int FAILURE = 1;
+  static final int USAGE = 2;
+
+  static final String HELP = """
+      Usage: tessera COMMAND [options]
+
+      Commands:
+        up       start Kafka, the Flink jobs and the gateway on this machine; Ctrl-C stops them
+        topics   list the topics with their partitions and end offsets
+        prompt   send a prompt through the gateway and save the frames it streams back
+        help     this text
+
+      'tessera COMMAND --help' describes a command's options.
+      Logging: TESSERA_LOG_LEVEL (Tessera, default INFO) and TESSERA_LOG_LIBS (Kafka, Flink, DJL; default WARN),
+      as environment variables or -D system properties.
+      """;
+
+  public static void main(String[] args) {
+    int code = run(args, System.out, System.err);
+    if (!UpCommand.shuttingDown) {
+      System.exit(code);
+    }
+  }
+
+  /** Runs one command; returns its exit code. */
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    Logger log = LoggerFactory.getLogger(Tessera.class);
+    if (args.length == 0) {
+      err.print(HELP);
+      return USAGE;
+    }
+    String command = args[0];
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    try {
+      return switch (command) {
+        case "up" -> UpCommand.run(rest, out);
+        case "topics" -> TopicsCommand.run(rest, out);
+        case "prompt" -> io.tessera.ingest.cli.PromptCommand.run(rest, out, err);
+        case "help", "--help", "-h" -> {
+          out.print(HELP);
+          yield OK;
+        }
+        default -> throw new UsageException("unknown command '" + command + "'; run 'tessera help' for the list");
+      };
+    } catch (UsageException e) {
+      err.println("tessera: " + e.getMessage());
+      return USAGE;
+    } catch (StackException e) {
+      log.debug("failure", e);
+      err.println("tessera: " + e.getMessage());
+      return FAILURE;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return FAILURE;
+    } catch (RuntimeException e) {
+      log.debug("failure", e);
+      err.println("tessera: " + command + " failed: " + Failures.rootMessage(e)
+          + " (rerun with TESSERA_LOG_LEVEL=DEBUG for details)");
+      return FAILURE;
+    }
+  }
+
+  private Tessera() {}
+}

@@ -1,0 +1,75 @@
+package io.tessera.deploy;
+
+import java.io.PrintStream;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code tessera up}: starts the local stack, prints where everything is, and runs until Ctrl-C or SIGTERM. */
+final class UpCommand {
+
+  private static final Logger LOG = LoggerFactory.getLogger(UpCommand.class);
+  /** Set while the JVM runs the shutdown hook, so {@code main} does not call {@code System.exit} into it. */
+  static volatile boolean shuttingDown;
+
+  static int run(String[] argv, PrintStream out) throws InterruptedException {
+    Args args = Args.parse("up", argv, UpOptions.VALUED, UpOptions.FLAGS);
+    if (args.flag("help")) {
+      out.print(UpOptions.HELP);
+      return 0;
+    }
+    UpOptions options = UpOptions.parse(args);
+    JobsPart.jobConfig("127.0.0.1:" + options.kafkaPort(), options.jobOptions()); // bad --job options fail first
+    long t0 = System.nanoTime();
+    LOG.info("Starting Tessera (data in {})", options.dataDir().toAbsolutePath().normalize());
+    LocalStack stack = LocalStack.start(options);
+
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      shuttingDown = true;
+      LOG.info("Stopping Tessera...");
+      long s0 = System.nanoTime();
+      stack.close();
+      LOG.info("Tessera stopped in {} ms", (System.nanoTime() - s0) / 1_000_000);
+      stopped.countDown();
+    }, "tessera-shutdown"));
+
+    printSummary(stack, options, (System.nanoTime() - t0) / 1_000_000, out);
+    stopped.await();
+    return 0;
+  }
+
+  static void printSummary(LocalStack stack, UpOptions o, long startMillis, PrintStream out) {
+    out.println();
+    out.printf("Tessera is up (%.1f s).%n", startMillis / 1000.0);
+    out.printf("  Kafka bootstrap  %s%n", stack.bootstrapServers());
+    if (stack.gateway() != null) {
+      out.printf("  Gateway          %s%n", stack.gateway());
+    }
+    if (stack.flinkUi() != null) {
+      out.printf("  Flink web UI     %s%n", stack.flinkUi());
+    }
+    for (JobsPart.Started job : stack.jobs()) {
+      out.printf("  Flink job        %s (%s)%n", job.definition().name(), job.jobId());
+    }
+    out.printf("  Data             %s%n", o.dataDir().toAbsolutePath().normalize());
+    out.println();
+    out.println("Try:");
+    if (stack.gateway() != null) {
+      String base = stack.gateway().toString().replaceAll("/$", "");
+      out.printf("  curl -s %s/healthz%n", base);
+      out.printf("  curl -s -X POST %s/v1/generations -H 'Content-Type: application/json' \\%n", base);
+      out.println("       -d '{\"prompt\": \"a red circle moving left\", \"task\": \"TEXT_TO_VIDEO\", \"frames\": 8}'");
+      out.printf("  curl -sN %s/v1/generations/REQUEST_ID/events%n", base);
+      out.printf("  bin/tessera prompt \"a red circle moving left\" --out out/%s%n",
+          o.gatewayPort() == UpOptions.DEFAULT_GATEWAY_PORT ? "" : " --gateway " + base);
+    }
+    out.printf("  bin/tessera topics%s%n",
+        o.bootstrap() == null && o.kafkaPort() == UpOptions.DEFAULT_KAFKA_PORT ? ""
+            : " --bootstrap " + stack.bootstrapServers());
+    out.println("Press Ctrl-C to stop.");
+    out.flush();
+  }
+
+  private UpCommand() {}
+}

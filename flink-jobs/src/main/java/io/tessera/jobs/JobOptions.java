@@ -1,0 +1,107 @@
+package io.tessera.jobs;
+
+import java.time.Duration;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+
+/**
+ * Every option of the Tessera jobs, declared once with its type, default and meaning. {@link JobConfig}
+ * reads them from a Flink {@code Configuration} (or {@code --key value} arguments) and validates them.
+ */
+public final class JobOptions {
+
+    private JobOptions() {}
+
+    public static final ConfigOption<String> BOOTSTRAP = ConfigOptions.key("bootstrap")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Kafka bootstrap servers, HOST:PORT[,HOST:PORT...]. Required.");
+
+    public static final ConfigOption<String> GROUP_PREFIX = ConfigOptions.key("group-prefix")
+            .stringType()
+            .defaultValue("tessera")
+            .withDescription("Prefix of the Kafka consumer group ids; each job appends its own name.");
+
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = ConfigOptions.key("checkpoint-interval")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(2))
+            .withDescription("Checkpoint interval (>= 100 ms). Offsets and in-flight samples are"
+                    + " checkpointed together; with exactly-once sinks it also bounds output latency.");
+
+    public static final ConfigOption<DeliveryGuarantee> DELIVERY = ConfigOptions.key("delivery")
+            .enumType(DeliveryGuarantee.class)
+            .defaultValue(DeliveryGuarantee.AT_LEAST_ONCE)
+            .withDescription("Delivery guarantee of the Kafka sinks. AT_LEAST_ONCE (default) makes chunks"
+                    + " visible as soon as they are sampled; consumers drop repeats by (requestId,"
+                    + " sampleIndex, seq). EXACTLY_ONCE shows them to read_committed consumers only at"
+                    + " checkpoint boundaries.");
+
+    public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = ConfigOptions.key("transactional-id-prefix")
+            .stringType()
+            .defaultValue("tessera")
+            .withDescription("Prefix of Kafka transactional ids when delivery is EXACTLY_ONCE.");
+
+    public static final ConfigOption<String> STARTING_OFFSETS = ConfigOptions.key("starting-offsets")
+            .stringType()
+            .defaultValue("committed-or-earliest")
+            .withDescription("Where sources start without a checkpoint: earliest, latest or committed-or-earliest.");
+
+    public static final ConfigOption<Integer> ENGINE_MAX_BATCH = ConfigOptions.key("engine.max-batch")
+            .intType()
+            .defaultValue(32)
+            .withDescription("Samples decoded together in one engine step per subtask (>= 1).");
+
+    public static final ConfigOption<Integer> ENGINE_MAX_QUEUE = ConfigOptions.key("engine.max-queue")
+            .intType()
+            .defaultValue(64)
+            .withDescription("Samples admitted but waiting for a batch slot per subtask (>= 0). Past"
+                    + " batch + queue the operator stops taking input: backpressure, not memory.");
+
+    public static final ConfigOption<Integer> ENGINE_MAX_SEQUENCE = ConfigOptions.key("engine.max-sequence")
+            .intType()
+            .defaultValue(2048)
+            .withDescription("Prefix plus generated tokens per sample (>= 2).");
+
+    public static final ConfigOption<Integer> MAX_FRAMES = ConfigOptions.key("max-frames")
+            .intType()
+            .defaultValue(64)
+            .withDescription("Largest 'frames' a request may ask for (>= 1); larger requests go to the DLQ.");
+
+    public static final ConfigOption<Integer> MAX_SAMPLES = ConfigOptions.key("max-samples")
+            .intType()
+            .defaultValue(16)
+            .withDescription("Largest 'samples' a request may ask for (>= 1); larger requests go to the DLQ.");
+
+    public static final ConfigOption<Integer> AUDIO_FRAMES_PER_CHUNK = ConfigOptions.key("decode.audio-frames-per-chunk")
+            .intType()
+            .defaultValue(4)
+            .withDescription("DecodeJob: frames of audio gathered into one AUDIO media chunk (>= 1).");
+
+    public static final ConfigOption<Duration> GAP_TIMEOUT = ConfigOptions.key("decode.gap-timeout")
+            .durationType()
+            .defaultValue(Duration.ofMinutes(5))
+            .withDescription("DecodeJob: a sample with no progress for this long (a gap that never"
+                    + " fills, a final chunk that never comes) is dead-lettered and its state cleared.");
+
+    public static final ConfigOption<Duration> DONE_RETENTION = ConfigOptions.key("decode.done-retention")
+            .durationType()
+            .defaultValue(Duration.ofMinutes(1))
+            .withDescription("DecodeJob: how long a finished sample keeps a one-field marker so late"
+                    + " repeats of its chunks are dropped; 0 clears all state at the final chunk.");
+
+    public static final ConfigOption<String> DLQ_TOPIC = ConfigOptions.key("dlq-topic")
+            .stringType()
+            .defaultValue("tessera.dlq")
+            .withDescription("Topic the jobs send dead letters to.");
+
+    public static final ConfigOption<String> MODEL_DIR = ConfigOptions.key("model-dir")
+            .stringType()
+            .defaultValue("")
+            .withDescription("Model directory for Generator.load; empty uses Generator.loadDefault().");
+
+    public static final ConfigOption<Integer> PARALLELISM = ConfigOptions.key("parallelism")
+            .intType()
+            .defaultValue(0)
+            .withDescription("Parallelism of the jobs' operators; 0 keeps the environment's default.");
+}

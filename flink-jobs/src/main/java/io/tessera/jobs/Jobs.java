@@ -1,0 +1,17 @@
+package io.tessera.jobs;
+
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/** Environment settings the jobs share. */
+final class Jobs {
+
+    private Jobs() {}
+
+    /** Checkpointing on at the configured interval (sources' offsets and in-flight samples together). */
+    static void configureCheckpointing(StreamExecutionEnvironment env, JobConfig cfg) {
+        if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
+            env.enableCheckpointing(cfg.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        }
+    }
+}

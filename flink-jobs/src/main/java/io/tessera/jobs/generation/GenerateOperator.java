@@ -1,0 +1,435 @@
+package io.tessera.jobs.generation;
+
+import io.tessera.generator.ClipLayout;
+import io.tessera.generator.Generator;
+import io.tessera.generator.engine.Admission;
+import io.tessera.generator.engine.EngineConfig;
+import io.tessera.generator.engine.GenerationEngine;
+import io.tessera.generator.engine.SampleRequest;
+import io.tessera.generator.engine.SampleState;
+import io.tessera.generator.engine.SampleTimings;
+import io.tessera.generator.engine.SamplingConfig;
+import io.tessera.generator.engine.TokenListener;
+import io.tessera.jobs.GeneratorLoader;
+import io.tessera.jobs.io.AvroRecordTypeInfo;
+import io.tessera.jobs.io.DeadLetters;
+import io.tessera.records.FinishReason;
+import io.tessera.records.GenerationCompleted;
+import io.tessera.records.GenerationRequest;
+import io.tessera.records.SamplingParams;
+import io.tessera.records.TokenChunk;
+import io.tessera.schemas.RecordCodec;
+import io.tessera.schemas.Topics;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.annotation.VisibleForTesting;
+import org.apache.flink.api.common.TaskInfo;
+import org.apache.flink.api.common.operators.MailboxExecutor;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.StreamOperatorParameters;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Runs one {@link GenerationEngine} per subtask with continuous batching over every request routed here.
+ *
+ * <p>Driving: a request's samples are submitted to the engine in {@link #processElement}; a "decode step"
+ * mail on the task's mailbox runs one {@link GenerationEngine#step()} and re-enqueues itself while the
+ * engine has work, so steps interleave with input, checkpoints and timers and each one is short. When
+ * the engine is full, {@code processElement} yields to the mailbox (running steps) until a slot frees:
+ * input stops being taken and backpressure reaches the source; nothing is buffered beyond the engine's
+ * own bounds and one request's samples.
+ *
+ * <p>Output: a {@link TokenChunk} per completed frame (dense {@code seq}, the last one {@code final} with
+ * the finish reason) on the main output, one {@link GenerationCompleted} per sample on {@link #COMPLETED},
+ * rejected requests on {@link DeadLetters#TAG}.
+ *
+ * <p>State: every admitted or waiting sample ({@link SampleMeta} + {@link SampleState}) is written to
+ * union operator list state at each checkpoint; on restore each subtask keeps the samples whose request
+ * id hashes to it and resumes them with {@link GenerationEngine#resume}. Sampling is a pure function of
+ * (seed, position, logits), so tokens after a restore are the ones the failed attempt would have made.
+ */
+public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
+        implements OneInputStreamOperator<GenerationRequest, TokenChunk>, BoundedOneInput {
+
+    /** One completion record per finished sample. */
+    public static final OutputTag<GenerationCompleted> COMPLETED =
+            new OutputTag<>("generations", AvroRecordTypeInfo.forClass(GenerationCompleted.class));
+
+    static final String STAGE = "GenerationJob/generate";
+    static final String STATE_NAME = "tessera-in-flight-samples";
+
+    private final GeneratorLoader loader;
+    private final int maxBatch;
+    private final int maxQueue;
+    private final int maxSequence;
+    private final transient MailboxExecutor mailbox;
+
+    private transient Generator generator;
+    private transient ClipLayout layout;
+    private transient GenerationEngine engine;
+    private transient String modelId;
+    private transient RecordCodec<GenerationRequest> requestCodec;
+    private transient Listener listener;
+    /** Samples in the engine, by sample id. */
+    private transient Map<String, SampleProgress> inFlight;
+    /** Samples not yet admitted: the rest of the current request, or restored ones beyond capacity. */
+    private transient ArrayDeque<SampleProgress> waiting;
+    private transient boolean stepScheduled;
+    private transient ListState<byte[]> checkpointed;
+    private transient List<InFlightCodec.Entry> restored;
+    private transient Counter tokensOut;
+    /**
+     * The first exception thrown while emitting from the listener (e.g. a failing downstream operator).
+     * The engine catches listener exceptions to protect its other samples, so the operator keeps it here
+     * and rethrows it after the step: the task must fail and recover from the checkpoint.
+     */
+    private transient Throwable emitFailure;
+
+    GenerateOperator(StreamOperatorParameters<TokenChunk> parameters, GeneratorLoader loader, EngineConfig bounds) {
+        super(parameters);
+        this.loader = loader;
+        this.maxBatch = bounds.maxBatch();
+        this.maxQueue = bounds.maxQueue();
+        this.maxSequence = bounds.maxSequenceLength();
+        this.mailbox = parameters.getMailboxExecutor();
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        checkpointed = context.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>(STATE_NAME, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        restored = new ArrayList<>();
+        if (context.isRestored()) {
+            long now = System.nanoTime();
+            TaskInfo task = getRuntimeContext().getTaskInfo();
+            for (byte[] bytes : checkpointed.get()) {
+                InFlightCodec.Entry entry = InFlightCodec.decode(bytes, now);
+                int owner = KeyGroupRangeAssignment.assignKeyToParallelOperator(entry.meta().requestId(),
+                        task.getMaxNumberOfParallelSubtasks(), task.getNumberOfParallelSubtasks());
+                if (owner == task.getIndexOfThisSubtask()) {
+                    restored.add(entry);
+                }
+            }
+            LOG.info("{}: restored {} in-flight samples", getOperatorName(), restored.size());
+        }
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        requestCodec = RecordCodec.of(GenerationRequest.class);
+        generator = loader.load();
+        layout = generator.layout();
+        modelId = generator.modelId();
+        engine = generator.newEngine(new EngineConfig(maxBatch, maxQueue, maxSequence));
+        listener = new Listener();
+        inFlight = new LinkedHashMap<>();
+        waiting = new ArrayDeque<>();
+        tokensOut = getMetricGroup().counter("tokensGenerated");
+        getMetricGroup().gauge("activeSamples", () -> engine == null ? 0 : engine.active());
+        getMetricGroup().gauge("queuedSamples", () -> engine == null ? 0 : engine.queued() + waiting.size());
+        for (InFlightCodec.Entry entry : restored) {
+            int perFrame = layout.generatedTokensPerFrame(entry.meta().task());
+            waiting.add(SampleProgress.restored(entry.meta(), entry.state(), perFrame));
+        }
+        restored = null;
+        admitWaiting(false);
+        if (!waiting.isEmpty() || engine.admitted() > 0) {
+            scheduleStep();
+        }
+    }
+
+    @Override
+    public void processElement(StreamRecord<GenerationRequest> element) throws Exception {
+        GenerationRequest request = element.getValue();
+        List<SampleProgress> samples;
+        try {
+            samples = plan(request);
+        } catch (RuntimeException e) {
+            reject(request, "generator rejected the request: " + DeadLetters.describe(e), e);
+            return;
+        }
+        waiting.addAll(samples);
+        admitWaiting(true);
+    }
+
+    /** The request's samples as engine requests; throws when the generator cannot build them. */
+    private List<SampleProgress> plan(GenerationRequest request) {
+        SamplingParams p = request.getSampling();
+        int perFrame = layout.generatedTokensPerFrame(request.getTask());
+        long arrived = System.nanoTime();
+        List<SampleProgress> samples = new ArrayList<>(p.getSamples());
+        for (int i = 0; i < p.getSamples(); i++) {
+            String sampleId = SampleMeta.sampleId(request.getRequestId(), i);
+            if (inFlight.containsKey(sampleId) || isWaiting(sampleId)) {
+                throw new IllegalArgumentException("request " + request.getRequestId() + " is already in flight");
+            }
+            SampleMeta meta = new SampleMeta(request.getRequestId(), i, p.getSamples(), request.getTask(),
+                    request.getPrompt(), request.getTenant(), p.getSeed());
+            SamplingConfig sampling = new SamplingConfig(p.getTemperature(), p.getTopK(), p.getTopP(),
+                    p.getGuidanceScale(), SampleMeta.sampleSeed(p.getSeed(), i));
+            SampleRequest sr = generator.sampleRequest(sampleId, request.getTask(), request.getPrompt(), List.of(),
+                    null, p.getFrames(), sampling, arrived);
+            samples.add(SampleProgress.fresh(meta, sr, perFrame));
+        }
+        return samples;
+    }
+
+    private boolean isWaiting(String sampleId) {
+        for (SampleProgress p : waiting) {
+            if (p.sampleId().equals(sampleId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Moves waiting samples into the engine in order. With {@code mayYield}, a full engine makes this wait
+     * on the mailbox (running decode steps) until all are in; without, it stops at the first refusal.
+     */
+    private void admitWaiting(boolean mayYield) throws InterruptedException {
+        while (!waiting.isEmpty()) {
+            SampleProgress next = waiting.peek();
+            Admission admission;
+            try {
+                SampleState from = next.resumeFrom;
+                admission = from == null || from.generated().length == 0
+                        ? engine.submit(next.request, listener)
+                        : engine.resume(from, listener);
+            } catch (RuntimeException e) {
+                dropRequest(next, "engine refused the sample: " + DeadLetters.describe(e), e);
+                continue;
+            }
+            if (admission == Admission.ACCEPTED) {
+                waiting.poll();
+                next.resumeFrom = null;
+                inFlight.put(next.sampleId(), next);
+                scheduleStep();
+            } else if (mayYield) {
+                scheduleStep();
+                mailbox.yield();
+            } else {
+                return;
+            }
+        }
+    }
+
+    private void scheduleStep() {
+        if (!stepScheduled) {
+            stepScheduled = true;
+            mailbox.execute(this::step, "tessera decode step");
+        }
+    }
+
+    /** One engine step as a mail; re-enqueues itself while there is work, so input and checkpoints interleave. */
+    private void step() throws Exception {
+        stepScheduled = false;
+        if (engine == null) {
+            return; // closed
+        }
+        admitWaiting(false);
+        if (engine.admitted() > 0) {
+            engine.step();
+            rethrowEmitFailure();
+        }
+        if (engine.admitted() > 0 || !waiting.isEmpty()) {
+            scheduleStep();
+        }
+    }
+
+    /** Runs the engine until every admitted and waiting sample has finished (end of a bounded input). */
+    private void drain() throws Exception {
+        while (!waiting.isEmpty() || engine.admitted() > 0) {
+            admitWaiting(false);
+            engine.step();
+            rethrowEmitFailure();
+        }
+    }
+
+    private void rethrowEmitFailure() throws Exception {
+        Throwable failure = emitFailure;
+        if (failure != null) {
+            if (failure instanceof Exception e) {
+                throw e;
+            }
+            throw (Error) failure;
+        }
+    }
+
+    @Override
+    public void endInput() throws Exception {
+        drain();
+    }
+
+    @Override
+    public void finish() throws Exception {
+        drain();
+        super.finish();
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        long now = System.nanoTime();
+        List<byte[]> entries = new ArrayList<>();
+        for (SampleState state : engine.snapshot()) {
+            SampleProgress p = inFlight.get(state.request().sampleId());
+            if (p == null) {
+                throw new IllegalStateException("engine holds sample " + state.request().sampleId()
+                        + " the operator does not know");
+            }
+            entries.add(InFlightCodec.encode(p.meta, state, now));
+        }
+        for (SampleProgress p : waiting) {
+            SampleState state = p.resumeFrom != null ? p.resumeFrom
+                    : new SampleState(p.request, new int[0], new float[0], new long[0]);
+            entries.add(InFlightCodec.encode(p.meta, state, now));
+        }
+        checkpointed.update(entries);
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            if (engine != null) {
+                engine.close();
+            }
+            if (generator != null) {
+                generator.close();
+            }
+        } finally {
+            engine = null;
+            generator = null;
+            super.close();
+        }
+    }
+
+    /** Dead-letters a request; samples of it already in the engine are cancelled (they end CANCELLED). */
+    private void dropRequest(SampleProgress failed, String reason, Throwable error) {
+        String requestId = failed.meta.requestId();
+        waiting.removeIf(p -> p.meta.requestId().equals(requestId));
+        for (SampleProgress p : new ArrayList<>(inFlight.values())) {
+            if (p.meta.requestId().equals(requestId)) {
+                engine.cancel(p.sampleId());
+            }
+        }
+        if (emitFailure != null) {
+            throw new IllegalStateException("emitting the cancelled samples failed", emitFailure);
+        }
+        output.collect(DeadLetters.TAG, new StreamRecord<>(DeadLetters.ofDecoded(Topics.PROMPTS.name(), requestId, null,
+                STAGE, reason, error)));
+    }
+
+    private void reject(GenerationRequest request, String reason, Throwable error) {
+        byte[] value = null;
+        try {
+            value = requestCodec.encode(request);
+        } catch (RuntimeException ignored) {
+            // the reason still names the request
+        }
+        output.collect(DeadLetters.TAG, new StreamRecord<>(DeadLetters.ofDecoded(Topics.PROMPTS.name(),
+                request.getRequestId(), value, STAGE, reason, error)));
+    }
+
+    @VisibleForTesting
+    int inFlightSamples() {
+        return inFlight.size() + waiting.size();
+    }
+
+    /** Tokens from the engine become chunks; a finished sample becomes its final chunk and its record. */
+    private final class Listener implements TokenListener {
+
+        @Override
+        public void onToken(String sampleId, int position, int token, float logprob, long policyVersion) {
+            if (emitFailure != null) {
+                return; // the task is failing; the step's caller rethrows
+            }
+            try {
+                emitToken(sampleId, position, token, logprob, policyVersion);
+            } catch (RuntimeException | Error e) {
+                emitFailure = e;
+            }
+        }
+
+        @Override
+        public void onFinished(String sampleId, io.tessera.generator.engine.FinishReason reason, SampleTimings timings) {
+            if (emitFailure != null) {
+                return;
+            }
+            try {
+                emitFinished(sampleId, reason, timings);
+            } catch (RuntimeException | Error e) {
+                emitFailure = e;
+            }
+        }
+
+        private void emitToken(String sampleId, int position, int token, float logprob, long policyVersion) {
+            SampleProgress p = inFlight.get(sampleId);
+            if (p == null) {
+                throw new IllegalStateException("token for unknown sample " + sampleId);
+            }
+            p.append(position, token, logprob, policyVersion);
+            tokensOut.inc();
+            if (p.frameReadyBeforeEnd()) {
+                output.collect(new StreamRecord<>(p.takeChunk(false, null, policyVersion)));
+            }
+        }
+
+        private void emitFinished(String sampleId, io.tessera.generator.engine.FinishReason reason,
+                SampleTimings timings) {
+            SampleProgress p = inFlight.remove(sampleId);
+            if (p == null) {
+                throw new IllegalStateException("finish of unknown sample " + sampleId);
+            }
+            FinishReason why = FinishReason.valueOf(reason.name());
+            long version = engine.policyVersion();
+            output.collect(new StreamRecord<>(p.takeChunk(true, why, version)));
+            output.collect(COMPLETED, new StreamRecord<>(completed(p, why, timings, version)));
+        }
+    }
+
+    private GenerationCompleted completed(SampleProgress p, FinishReason why, SampleTimings t, long version) {
+        int[] tokens = p.tokens();
+        float[] logprobs = p.logprobs();
+        return GenerationCompleted.newBuilder()
+                .setRequestId(p.meta.requestId())
+                .setSampleIndex(p.meta.sampleIndex())
+                .setSamples(p.meta.samples())
+                .setTask(p.meta.task())
+                .setPrompt(p.meta.prompt())
+                .setTenant(p.meta.tenant())
+                .setPrefixTokens(Ints.list(p.request.prefix(), 0, p.request.prefix().length))
+                .setTokens(Ints.list(tokens, 0, tokens.length))
+                .setLogprobs(Ints.floatList(logprobs, 0, logprobs.length))
+                .setPolicyVersion(p.lastVersion(version))
+                .setFirstPolicyVersion(p.firstVersion(version))
+                .setModelId(modelId)
+                .setFinishReason(why)
+                .setSeed(p.request.sampling().seed())
+                .setQueuedMs(millis(t.queuedNanos()))
+                .setTimeToFirstTokenMs(t.firstTokenNanos() < 0 ? -1 : millis(t.firstTokenNanos()))
+                .setTotalMs(millis(t.totalNanos()))
+                .setCompletedAtMs(System.currentTimeMillis())
+                .build();
+    }
+
+    private static long millis(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(nanos);
+    }
+}

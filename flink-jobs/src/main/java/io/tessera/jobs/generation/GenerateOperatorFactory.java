@@ -1,0 +1,41 @@
+package io.tessera.jobs.generation;
+
+import io.tessera.generator.engine.EngineConfig;
+import io.tessera.jobs.GeneratorLoader;
+import io.tessera.records.GenerationRequest;
+import io.tessera.records.TokenChunk;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperatorFactory;
+import org.apache.flink.streaming.api.operators.ChainingStrategy;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperatorFactory;
+import org.apache.flink.streaming.api.operators.StreamOperator;
+import org.apache.flink.streaming.api.operators.StreamOperatorParameters;
+
+/** Creates {@link GenerateOperator}s with the task's mailbox executor (the operator yields to it when full). */
+public final class GenerateOperatorFactory extends AbstractStreamOperatorFactory<TokenChunk>
+        implements OneInputStreamOperatorFactory<GenerationRequest, TokenChunk> {
+
+    private final GeneratorLoader loader;
+    private final int maxBatch;
+    private final int maxQueue;
+    private final int maxSequence;
+
+    public GenerateOperatorFactory(GeneratorLoader loader, EngineConfig bounds) {
+        this.loader = loader;
+        this.maxBatch = bounds.maxBatch();
+        this.maxQueue = bounds.maxQueue();
+        this.maxSequence = bounds.maxSequenceLength();
+        setChainingStrategy(ChainingStrategy.ALWAYS);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T extends StreamOperator<TokenChunk>> T createStreamOperator(StreamOperatorParameters<TokenChunk> parameters) {
+        return (T) new GenerateOperator(parameters, loader, new EngineConfig(maxBatch, maxQueue, maxSequence));
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes")
+    public Class<? extends StreamOperator> getStreamOperatorClass(ClassLoader classLoader) {
+        return GenerateOperator.class;
+    }
+}

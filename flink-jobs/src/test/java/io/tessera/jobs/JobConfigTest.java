@@ -1,0 +1,49 @@
+package io.tessera.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.junit.jupiter.api.Test;
+
+class JobConfigTest {
+
+    @Test
+    void defaultsAreValidAndDocumented() {
+        JobConfig cfg = JobConfig.defaults("127.0.0.1:9092");
+        assertThat(cfg.bootstrapServers()).isEqualTo("127.0.0.1:9092");
+        assertThat(cfg.delivery()).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
+        assertThat(cfg.checkpointInterval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(cfg.engine().maxBatch()).isEqualTo(32);
+        assertThat(cfg.dlqTopic()).isEqualTo("tessera.dlq");
+        assertThat(cfg.startingOffsets()).isEqualTo(JobConfig.StartingOffsets.COMMITTED_OR_EARLIEST);
+    }
+
+    @Test
+    void argumentsOverrideDefaults() {
+        JobConfig cfg = JobConfig.fromArgs(new String[] {
+            "--bootstrap", "127.0.0.1:1234", "--checkpoint-interval", "500 ms", "--delivery", "exactly-once",
+            "--engine.max-batch", "4", "--starting-offsets", "latest"});
+        assertThat(cfg.bootstrapServers()).isEqualTo("127.0.0.1:1234");
+        assertThat(cfg.checkpointInterval()).isEqualTo(Duration.ofMillis(500));
+        assertThat(cfg.delivery()).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
+        assertThat(cfg.engine().maxBatch()).isEqualTo(4);
+        assertThat(cfg.startingOffsets()).isEqualTo(JobConfig.StartingOffsets.LATEST);
+    }
+
+    @Test
+    void invalidValuesNameTheKey() {
+        assertThatThrownBy(() -> JobConfig.fromArgs(new String[] {"--checkpoint-interval", "5 ms", "--bootstrap", "x:1"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("checkpoint-interval");
+        assertThatThrownBy(() -> JobConfig.fromArgs(new String[] {"--max-frames", "0"}))
+                .hasMessageContaining("bootstrap");
+        assertThatThrownBy(() -> JobConfig.fromArgs(new String[] {"--bootstrap", "x:1", "--engine.max-batch", "0"}))
+                .hasMessageContaining("engine");
+        assertThatThrownBy(() -> JobConfig.fromArgs(new String[] {"--bootstrap", "x:1", "--starting-offsets", "soon"}))
+                .hasMessageContaining("starting-offsets");
+        assertThatThrownBy(() -> JobConfig.fromArgs(new String[] {"--bootstrap"}))
+                .hasMessageContaining("--key value");
+    }
+}

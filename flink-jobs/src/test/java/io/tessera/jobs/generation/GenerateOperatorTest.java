@@ -1,0 +1,200 @@
+package io.tessera.jobs.generation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tessera.generator.Generator;
+import io.tessera.generator.engine.EngineConfig;
+import io.tessera.jobs.Mailboxes;
+import io.tessera.jobs.TestGenerators;
+import io.tessera.jobs.io.DeadLetters;
+import io.tessera.records.GenerationCompleted;
+import io.tessera.records.GenerationRequest;
+import io.tessera.records.SamplingParams;
+import io.tessera.records.Task;
+import io.tessera.records.TokenChunk;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The generate operator in Flink's operator test harness, driving the real engine and model. */
+class GenerateOperatorTest {
+
+    static final int FRAMES = 3;
+    static int tokensPerFrame;
+
+    @BeforeAll
+    static void layout() {
+        try (Generator g = TestGenerators.loader().load()) {
+            tokensPerFrame = g.layout().generatedTokensPerFrame(Task.TEXT_TO_VIDEO);
+        }
+    }
+
+    static GenerationRequest request(String id, int frames, int samples, long seed) {
+        return GenerationRequest.newBuilder()
+                .setRequestId(id).setTask(Task.TEXT_TO_VIDEO).setPrompt("a red circle moving left")
+                .setSampling(SamplingParams.newBuilder().setFrames(frames).setSamples(samples).setSeed(seed).build())
+                .build();
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, GenerationRequest, TokenChunk> harness(EngineConfig bounds)
+            throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new GenerateOperatorFactory(TestGenerators.loader(), bounds), GenerationRequest::getRequestId,
+                Types.STRING, 128, 1, 0);
+    }
+
+    static List<GenerationCompleted> completed(KeyedOneInputStreamOperatorTestHarness<?, ?, ?> h) {
+        var records = h.getSideOutput(GenerateOperator.COMPLETED);
+        return records == null ? List.of() : records.stream().map(StreamRecord::getValue).toList();
+    }
+
+    /** Every sample's chunks are dense from 0, at most a frame each, the last final, and add up to its tokens. */
+    static void assertWellFormed(List<TokenChunk> chunks, List<GenerationCompleted> done) {
+        Map<Integer, List<TokenChunk>> bySample = chunks.stream()
+                .collect(Collectors.groupingBy(TokenChunk::getSampleIndex));
+        assertThat(bySample.keySet()).containsExactlyInAnyOrderElementsOf(
+                done.stream().map(GenerationCompleted::getSampleIndex).toList());
+        for (GenerationCompleted g : done) {
+            List<TokenChunk> own = bySample.get(g.getSampleIndex());
+            List<Integer> tokens = new ArrayList<>();
+            for (int i = 0; i < own.size(); i++) {
+                TokenChunk c = own.get(i);
+                assertThat(c.getSeq()).isEqualTo(i);
+                assertThat(c.getFirstPosition()).isEqualTo(tokens.size());
+                assertThat(c.getTokens()).hasSizeLessThanOrEqualTo(tokensPerFrame).hasSameSizeAs(c.getLogprobs());
+                assertThat(c.getFinal$()).isEqualTo(i == own.size() - 1);
+                if (!c.getFinal$()) {
+                    assertThat(c.getFrameIndex()).isEqualTo(i);
+                    assertThat(c.getTokens()).hasSize(tokensPerFrame);
+                }
+                tokens.addAll(c.getTokens());
+            }
+            assertThat(own.get(own.size() - 1).getFinishReason()).isNotNull();
+            assertThat(tokens).isEqualTo(g.getTokens());
+            assertThat(g.getLogprobs()).hasSameSizeAs(g.getTokens());
+            assertThat(g.getPrefixTokens()).isNotEmpty();
+            assertThat(g.getTotalMs()).isGreaterThanOrEqualTo(g.getQueuedMs());
+        }
+    }
+
+    @Test
+    void emitsAChunkPerFrameWithDenseSeqAndAFinalChunk() throws Exception {
+        try (var h = harness(new EngineConfig(4, 4, 1024))) {
+            h.open();
+            h.processElement(request("r1", FRAMES, 1, 42L), 0);
+            h.endInput();
+
+            List<TokenChunk> chunks = h.extractOutputValues();
+            List<GenerationCompleted> done = completed(h);
+            assertThat(done).singleElement().satisfies(g -> {
+                assertThat(g.getRequestId()).isEqualTo("r1");
+                assertThat(g.getSeed()).isEqualTo(42L);
+                assertThat(g.getTokens()).hasSize(FRAMES * tokensPerFrame);
+            });
+            assertThat(chunks).hasSize(FRAMES);
+            assertThat(chunks.get(FRAMES - 1).getFrameIndex()).isEqualTo(FRAMES - 1);
+            assertWellFormed(chunks, done);
+            assertThat(h.getSideOutput(DeadLetters.TAG)).isNullOrEmpty();
+        }
+    }
+
+    @Test
+    void fansARequestOutIntoSamplesWithTheirOwnSeeds() throws Exception {
+        try (var h = harness(new EngineConfig(4, 4, 1024))) {
+            h.open();
+            h.processElement(request("group", 1, 3, 7L), 0);
+            h.endInput();
+
+            List<GenerationCompleted> done = completed(h);
+            assertThat(done).extracting(GenerationCompleted::getSampleIndex).containsExactlyInAnyOrder(0, 1, 2);
+            assertThat(done).allSatisfy(g -> assertThat(g.getSamples()).isEqualTo(3));
+            assertThat(done).extracting(GenerationCompleted::getSeed).doesNotHaveDuplicates().contains(7L);
+            assertWellFormed(h.extractOutputValues(), done);
+        }
+    }
+
+    @Test
+    void aFullEngineMakesTheOperatorWaitInsteadOfBuffering() throws Exception {
+        try (var h = harness(new EngineConfig(1, 0, 1024))) {
+            h.open();
+            GenerateOperator op = (GenerateOperator) h.getOperator();
+            h.processElement(request("a", 1, 3, 1L), 0);
+            // processElement returned only once all three samples were in: with one slot, that means it
+            // ran decode steps until samples 0 and 1 had finished (backpressure, not a buffer).
+            assertThat(completed(h)).extracting(GenerationCompleted::getSampleIndex).containsExactly(0, 1);
+            assertThat(op.inFlightSamples()).isEqualTo(1);
+            h.endInput();
+            assertThat(completed(h)).hasSize(3);
+            assertWellFormed(h.extractOutputValues(), completed(h));
+        }
+    }
+
+    @Test
+    void aRequestAlreadyInFlightIsDeadLettered() throws Exception {
+        try (var h = harness(new EngineConfig(4, 4, 1024))) {
+            h.open();
+            h.processElement(request("dup", 1, 1, 1L), 0);
+            h.processElement(request("dup", 1, 1, 1L), 0);
+            h.endInput();
+            assertThat(h.getSideOutput(DeadLetters.TAG)).singleElement()
+                    .satisfies(r -> assertThat(r.getValue().getReason()).contains("already in flight"));
+            assertThat(completed(h)).hasSize(1);
+        }
+    }
+
+    @Test
+    void aRestoredOperatorResumesWithIdenticalTokens() throws Exception {
+        GenerationRequest request = request("resume", 2, 2, 99L);
+        List<TokenChunk> reference;
+        List<GenerationCompleted> referenceDone;
+        try (var h = harness(new EngineConfig(4, 4, 1024))) {
+            h.open();
+            h.processElement(request, 0);
+            h.endInput();
+            reference = h.extractOutputValues();
+            referenceDone = completed(h);
+        }
+
+        OperatorSubtaskState snapshot;
+        List<TokenChunk> before;
+        try (var h = harness(new EngineConfig(4, 4, 1024))) {
+            h.open();
+            h.processElement(request, 0);
+            // A few decode steps: past the first frame, not to the end.
+            int steps = tokensPerFrame + tokensPerFrame / 2;
+            assertThat(Mailboxes.run(h, steps)).isEqualTo(steps);
+            before = h.extractOutputValues();
+            snapshot = h.snapshot(1L, 1L);
+        }
+        assertThat(before).isNotEmpty().noneMatch(TokenChunk::getFinal$);
+
+        List<TokenChunk> after;
+        List<GenerationCompleted> afterDone;
+        try (var h = harness(new EngineConfig(4, 4, 1024))) {
+            h.initializeState(snapshot);
+            h.open();
+            h.endInput();
+            after = h.extractOutputValues();
+            afterDone = completed(h);
+        }
+
+        List<TokenChunk> resumed = new ArrayList<>(before);
+        resumed.addAll(after);
+        Comparator<TokenChunk> order = Comparator.comparing(TokenChunk::getSampleIndex)
+                .thenComparing(TokenChunk::getSeq);
+        assertThat(resumed.stream().sorted(order).toList())
+                .usingRecursiveFieldByFieldElementComparatorIgnoringFields("emittedAtMs")
+                .containsExactlyElementsOf(reference.stream().sorted(order).toList());
+        assertThat(afterDone).usingRecursiveFieldByFieldElementComparatorOnFields(
+                        "requestId", "sampleIndex", "tokens", "logprobs", "prefixTokens", "finishReason", "seed")
+                .containsExactlyInAnyOrderElementsOf(referenceDone);
+    }
+}

@@ -1,0 +1,155 @@
+package io.tessera.generator.engine;
+
+import io.tessera.generator.model.ModelConfig;
+import io.tessera.generator.model.Policy;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * {@code bench engine}: tokens/s of the engine at batch 1, 8 and 32 on the default architecture with
+ * random weights, each against generating the same requests one at a time (batch 1), as ratios. It
+ * also checks that every batch size produced the same tokens as one-at-a-time. Last line:
+ * {@code batch32_speedup=<x>}.
+ *
+ * <p>Options: {@code --requests N} (32), {@code --prefix N} (32 tokens), {@code --new-tokens N} (64),
+ * {@code --vocab N} (2400), {@code --seed N} (1).
+ */
+public final class EngineBenchmark {
+    private EngineBenchmark() {}
+
+    public static void main(String[] args) {
+        run(args, System.out);
+    }
+
+    /** Runs the benchmark, printing to {@code out}; returns the batch-32 speedup. */
+    public static double run(String[] args, PrintStream out) {
+        Map<String, Integer> opt = parse(args);
+        int requests = opt.getOrDefault("requests", 32);
+        int prefixLen = opt.getOrDefault("prefix", 32);
+        int newTokens = opt.getOrDefault("new-tokens", 64);
+        int vocab = opt.getOrDefault("vocab", 2400);
+        long seed = opt.getOrDefault("seed", 1);
+        ModelConfig cfg = ModelConfig.defaults(vocab, -1);
+        out.printf("engine benchmark: model d=%d layers=%d heads=%d vocab=%d (%,d params, random weights), "
+                        + "%d requests x (%d prefix + %d new tokens), %d cores, GLIBC_TUNABLES %s%n",
+                cfg.dim(), cfg.layers(), cfg.heads(), vocab, cfg.parameterCount(), requests, prefixLen, newTokens,
+                Runtime.getRuntime().availableProcessors(), System.getenv("GLIBC_TUNABLES") == null ? "unset" : "set");
+        List<SampleRequest> reqs = new ArrayList<>();
+        SplittableRandom rnd = new SplittableRandom(seed);
+        for (int i = 0; i < requests; i++) {
+            int[] prefix = rnd.ints(prefixLen, 0, vocab).toArray();
+            reqs.add(new SampleRequest("r" + i, prefix, null, newTokens, TokenGrammar.unconstrained(vocab),
+                    new SamplingConfig(1f, 0, 1f, 1f, seed * 1000 + i), 0L));
+        }
+        try (Policy policy = Policy.randomInit(cfg, seed)) {
+            int maxSeq = prefixLen + newTokens + 1;
+            measure(policy, reqs.subList(0, Math.min(4, requests)), 4, maxSeq); // warm-up
+            Result one = measure(policy, reqs, 1, maxSeq);
+            out.printf("batch  1: %8.1f tokens/s  (%.1f s; %.1f tokens per CPU-second; one request at a time)%n",
+                    one.tokensPerSecond(), one.seconds, one.tokensPerCpuSecond());
+            double speedup32 = 1;
+            for (int batch : new int[] {8, 32}) {
+                Result r = measure(policy, reqs, batch, maxSeq);
+                int same = 0;
+                for (String id : one.tokens.keySet()) {
+                    same += Arrays.equals(one.tokens.get(id), r.tokens.get(id)) ? 1 : 0;
+                }
+                double ratio = r.tokensPerSecond() / one.tokensPerSecond();
+                out.printf("batch %2d: %8.1f tokens/s  (%.1f s; %.1f tokens per CPU-second, %.2fx)  speedup vs one at a "
+                                + "time %.2fx  identical tokens %d/%d%n", batch, r.tokensPerSecond(), r.seconds,
+                        r.tokensPerCpuSecond(), r.tokensPerCpuSecond() / one.tokensPerCpuSecond(), ratio, same, requests);
+                if (batch == 32) {
+                    speedup32 = ratio;
+                }
+            }
+            out.printf("batch32_speedup=%.2f%n", speedup32);
+            return speedup32;
+        }
+    }
+
+    private record Result(double seconds, double cpuSeconds, long tokenCount, Map<String, int[]> tokens) {
+        double tokensPerSecond() {
+            return tokenCount / seconds;
+        }
+
+        /** Tokens per second of process CPU time: a steadier figure when other processes share the cores. */
+        double tokensPerCpuSecond() {
+            return cpuSeconds > 0 ? tokenCount / cpuSeconds : Double.NaN;
+        }
+    }
+
+    private static double processCpuSeconds() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return sun.getProcessCpuTime() / 1e9;
+        }
+        return -1;
+    }
+
+    private static Result measure(Policy policy, List<SampleRequest> reqs, int batch, int maxSeq) {
+        Map<String, List<Integer>> got = new HashMap<>();
+        TokenListener listener = new TokenListener() {
+            @Override
+            public void onToken(String sampleId, int position, int token, float logprob, long policyVersion) {
+                got.computeIfAbsent(sampleId, k -> new ArrayList<>()).add(token);
+            }
+
+            @Override
+            public void onFinished(String sampleId, FinishReason reason, SampleTimings timings) {
+                if (reason != FinishReason.LENGTH) {
+                    throw new IllegalStateException(sampleId + " finished with " + reason);
+                }
+            }
+        };
+        long t0 = System.nanoTime();
+        double cpu0 = processCpuSeconds();
+        try (GenerationEngine engine = new GenerationEngine(policy, new EngineConfig(batch, reqs.size(), maxSeq))) {
+            for (SampleRequest r : reqs) {
+                if (engine.submit(r, listener) != Admission.ACCEPTED) {
+                    throw new IllegalStateException("engine refused " + r.sampleId());
+                }
+            }
+            while (engine.admitted() > 0) {
+                engine.step();
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double cpuSeconds = processCpuSeconds() - cpu0;
+        Map<String, int[]> tokens = new HashMap<>();
+        long count = 0;
+        for (Map.Entry<String, List<Integer>> e : got.entrySet()) {
+            tokens.put(e.getKey(), e.getValue().stream().mapToInt(Integer::intValue).toArray());
+            count += e.getValue().size();
+        }
+        return new Result(seconds, cpuSeconds, count, tokens);
+    }
+
+    private static Map<String, Integer> parse(String[] args) {
+        Map<String, Integer> m = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("usage: bench engine [--requests N] [--prefix N] [--new-tokens N] "
+                        + "[--vocab N] [--seed N]; got '" + args[i] + "'");
+            }
+            String key = args[i].substring(2);
+            if (!List.of("requests", "prefix", "new-tokens", "vocab", "seed").contains(key)) {
+                throw new IllegalArgumentException("unknown option --" + key);
+            }
+            try {
+                int v = Integer.parseInt(args[++i]);
+                if (v < 1) {
+                    throw new IllegalArgumentException("--" + key + " must be >= 1, got " + v);
+                }
+                m.put(key, v);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--" + key + " needs an integer, got '" + args[i] + "'");
+            }
+        }
+        return m;
+    }
+}

@@ -1,0 +1,175 @@
+package io.tessera.generator.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+
+/**
+ * Preallocated keys and values for {@code slots} sequences of up to {@code maxLen} tokens. The
+ * owner tracks each slot's length; {@link Transformer#decode} uses slots {@code 0 .. n-1}, so the
+ * owner keeps active slots dense (see {@link #moveSlot}).
+ */
+public final class KvCache implements AutoCloseable {
+    private final NDManager manager;
+    private final ModelConfig config;
+    private final int slots;
+    private final int maxLen;
+    final NDArray[] keys;   // per layer: (slots, heads, maxLen, headDim), RoPE applied
+    final NDArray[] values; // per layer: (slots, heads, maxLen, headDim)
+
+    public KvCache(Policy policy, int slots, int maxLen) {
+        this.config = policy.config();
+        if (slots < 1) {
+            throw new IllegalArgumentException("slots must be >= 1, got " + slots);
+        }
+        if (maxLen < 1 || maxLen > config.maxSeqLen()) {
+            throw new IllegalArgumentException("maxLen must be in [1, " + config.maxSeqLen() + "], got " + maxLen);
+        }
+        this.slots = slots;
+        this.maxLen = maxLen;
+        this.manager = NDManager.newBaseManager(policy.device(), ComputeDevice.ENGINE);
+        Shape shape = new Shape(slots, config.heads(), maxLen, config.headDim());
+        keys = new NDArray[config.layers()];
+        values = new NDArray[config.layers()];
+        for (int l = 0; l < config.layers(); l++) {
+            keys[l] = manager.zeros(shape, DataType.FLOAT32);
+            values[l] = manager.zeros(shape, DataType.FLOAT32);
+        }
+    }
+
+    public int slots() {
+        return slots;
+    }
+
+    public int maxLen() {
+        return maxLen;
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    /**
+     * Runs the prefix through the model and stores its keys and values in {@code slot} at positions
+     * {@code 0 .. tokens.length-1}. Returns nothing: the caller decodes the next token with
+     * {@link Transformer#decode}.
+     */
+    public void prefill(Policy policy, int slot, int[] tokens) {
+        checkSlot(slot);
+        if (tokens.length == 0) {
+            return;
+        }
+        if (tokens.length > maxLen) {
+            throw new IllegalArgumentException("prefix of " + tokens.length + " tokens exceeds cache length " + maxLen);
+        }
+        boolean grad = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try (NDManager step = manager.newSubManager()) {
+            long[] ids = new long[tokens.length];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = tokens[i];
+            }
+            Transformer.forward(policy, step.create(ids, new Shape(1, ids.length)), step, this,
+                    step.create(new long[] {slot}));
+        } finally {
+            JniUtils.setGradMode(grad);
+        }
+    }
+
+    /**
+     * Prefills several slots in one batched forward: row i (right-padded to the longest) goes to
+     * {@code slots[i]}. Causal attention keeps padding from touching real positions; the padded
+     * positions' keys and values land beyond each slot's length, where decode masks them and later
+     * overwrites them.
+     */
+    public void prefill(Policy policy, int[] slots, int[][] tokens) {
+        if (slots.length != tokens.length) {
+            throw new IllegalArgumentException(slots.length + " slots for " + tokens.length + " sequences");
+        }
+        int T = 0;
+        for (int i = 0; i < slots.length; i++) {
+            checkSlot(slots[i]);
+            if (tokens[i].length > maxLen) {
+                throw new IllegalArgumentException("prefix of " + tokens[i].length + " tokens exceeds cache length " + maxLen);
+            }
+            T = Math.max(T, tokens[i].length);
+        }
+        if (T == 0) {
+            return;
+        }
+        long[] ids = new long[slots.length * T];
+        long[] slotIds = new long[slots.length];
+        for (int i = 0; i < slots.length; i++) {
+            slotIds[i] = slots[i];
+            for (int t = 0; t < tokens[i].length; t++) {
+                ids[i * T + t] = tokens[i][t];
+            }
+        }
+        boolean grad = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try (NDManager step = manager.newSubManager()) {
+            Transformer.forward(policy, step.create(ids, new Shape(slots.length, T)), step, this,
+                    step.create(slotIds));
+        } finally {
+            JniUtils.setGradMode(grad);
+        }
+    }
+
+    /** One decode step, gradient tracking off: see {@link Transformer#decode}. Result (n, vocab) as floats, row-major. */
+    public float[] decode(Policy policy, int[] tokens, int[] positions) {
+        if (tokens.length != positions.length || tokens.length == 0 || tokens.length > slots) {
+            throw new IllegalArgumentException("decode needs 1.." + slots + " tokens with one position each, got "
+                    + tokens.length + " tokens and " + positions.length + " positions");
+        }
+        boolean grad = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try (NDManager step = manager.newSubManager()) {
+            return Transformer.decode(policy, this, tokens, positions, step).toFloatArray();
+        } finally {
+            JniUtils.setGradMode(grad);
+        }
+    }
+
+    /** Copies the first {@code length} positions of slot {@code from} into slot {@code to}. */
+    public void moveSlot(int from, int to, int length) {
+        checkSlot(from);
+        checkSlot(to);
+        if (from == to || length <= 0) {
+            return;
+        }
+        try (NDManager step = manager.newSubManager()) {
+            for (int l = 0; l < keys.length; l++) {
+                // the views live on the cache's manager until attached; the copies then land on `step`
+                NDArray k = Transformer.own(keys[l].get("{}, :, 0:{}", from, length), step).duplicate();
+                NDArray v = Transformer.own(values[l].get("{}, :, 0:{}", from, length), step).duplicate();
+                keys[l].set(new NDIndex("{}, :, 0:{}", to, length), k);
+                values[l].set(new NDIndex("{}, :, 0:{}", to, length), v);
+            }
+        }
+    }
+
+    /** Called by the full forward during prefill: k, v (B, heads, T, headDim) for positions 0..T-1 of slots (B). */
+    void write(int layer, NDArray slots, int T, NDArray k, NDArray v) {
+        keys[layer].set(new NDIndex("{}, :, 0:{}", slots, T), k);
+        values[layer].set(new NDIndex("{}, :, 0:{}", slots, T), v);
+    }
+
+    /** Arrays attached to the cache's own manager: constant across steps unless something leaks (for tests). */
+    int managedArrays() {
+        return manager.getManagedArrays().size();
+    }
+
+    private void checkSlot(int slot) {
+        if (slot < 0 || slot >= slots) {
+            throw new IllegalArgumentException("slot " + slot + " outside 0.." + (slots - 1));
+        }
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

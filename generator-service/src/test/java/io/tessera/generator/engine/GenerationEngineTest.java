@@ -1,0 +1,296 @@
+package io.tessera.generator.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.tessera.generator.model.ModelConfig;
+import io.tessera.generator.model.Policy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class GenerationEngineTest {
+    /** vocab 300, d 32, 2 layers, 4 heads, 96 positions; id 299 ends a sample. */
+    static final ModelConfig TINY = new ModelConfig(300, 32, 2, 4, 64, 96, 10_000f, 299);
+    /** Every position may take ids 0..298 (not the end-of-sequence id), so lengths are predictable. */
+    static final TokenGrammar NO_EOS = TokenGrammar.unconstrained(299);
+
+    static Policy policy;
+
+    @BeforeAll
+    static void init() {
+        policy = Policy.randomInit(TINY, 11).withVersion(1);
+    }
+
+    @AfterAll
+    static void close() {
+        policy.close();
+    }
+
+    static SampleRequest request(String id, int prefixLen, int maxNew, boolean guided, long seed) {
+        SplittableRandom r = new SplittableRandom(seed * 31 + prefixLen);
+        int[] prefix = r.ints(prefixLen, 0, 299).toArray();
+        int[] uncond = guided ? new int[] {prefix[0]} : null; // condition dropped: task token only
+        SamplingConfig s = new SamplingConfig(0.7f, guided ? 40 : 0, guided ? 1f : 0.95f, guided ? 2.5f : 1f, seed);
+        return new SampleRequest(id, prefix, uncond, maxNew, NO_EOS, s, System.nanoTime());
+    }
+
+    static void drain(GenerationEngine e) {
+        for (int i = 0; i < 10_000 && e.admitted() > 0; i++) {
+            e.step();
+        }
+        assertThat(e.admitted()).isZero();
+    }
+
+    static void assertMatchesReference(Recorder rec, SampleRequest r, Policy p, int maxLen) {
+        SampleState ref = ReferenceGenerator.generate(p, r, maxLen);
+        assertThat(rec.tokensOf(r.sampleId())).as("tokens of %s", r.sampleId()).containsExactly(ref.generated());
+        List<Float> lp = rec.logprobs.get(r.sampleId());
+        for (int i = 0; i < ref.logprobs().length; i++) {
+            assertThat(lp.get(i)).isCloseTo(ref.logprobs()[i], within(1e-3f));
+        }
+    }
+
+    @Test
+    void batchedEngineEqualsOneAtATimeReference() {
+        List<SampleRequest> reqs = List.of(
+                request("a", 5, 12, false, 1), request("b", 17, 9, true, 2), request("c", 1, 15, false, 3),
+                request("d", 9, 6, true, 4), request("e", 3, 20, false, 5), request("f", 30, 11, false, 6));
+        Recorder rec = new Recorder();
+        try (GenerationEngine e = new GenerationEngine(policy, new EngineConfig(4, 8, 96))) {
+            // staggered arrival: two now, two after two steps, two after three more
+            assertThat(e.submit(reqs.get(0), rec)).isEqualTo(Admission.ACCEPTED);
+            assertThat(e.submit(reqs.get(1), rec)).isEqualTo(Admission.ACCEPTED);
+            e.step();
+            e.step();
+            e.submit(reqs.get(2), rec);
+            e.submit(reqs.get(3), rec);
+            e.step();
+            assertThat(e.active()).as("b and d are guided: two slots each").isLessThanOrEqualTo(3);
+            e.step();
+            e.step();
+            e.submit(reqs.get(4), rec);
+            e.submit(reqs.get(5), rec);
+            drain(e);
+        }
+        for (SampleRequest r : reqs) {
+            assertThat(rec.finished.get(r.sampleId())).isEqualTo(FinishReason.LENGTH);
+            assertThat(rec.tokensOf(r.sampleId())).hasSize(r.maxNewTokens());
+            assertMatchesReference(rec, r, policy, 96);
+        }
+    }
+
+    @Test
+    void sequencesEndAtTheEngineLengthAndOnEndOfSequence() {
+        // position 3 of every period of 4 may only be the end-of-sequence id
+        TokenGrammar eosAt3 = new TokenGrammar(new int[] {0, 0, 0, 299}, new int[] {299, 299, 299, 300});
+        SampleRequest eos = new SampleRequest("eos", new int[] {1, 2, 3}, null, 50, eosAt3, SamplingConfig.DEFAULT, 0L);
+        SampleRequest longOne = request("long", 10, 50, false, 8);
+        Recorder rec = new Recorder();
+        try (GenerationEngine e = new GenerationEngine(policy, new EngineConfig(2, 0, 16))) {
+            e.submit(eos, rec);
+            e.submit(longOne, rec);
+            drain(e);
+        }
+        assertThat(rec.finished.get("eos")).isEqualTo(FinishReason.END_OF_SEQUENCE);
+        assertThat(rec.tokensOf("eos")).hasSize(4).endsWith(299);
+        assertThat(rec.finished.get("long")).isEqualTo(FinishReason.LENGTH);
+        assertThat(rec.tokensOf("long")).hasSize(16 - 10);
+        assertMatchesReference(rec, longOne, policy, 16);
+        assertMatchesReference(rec, eos, policy, 16);
+    }
+
+    @Test
+    void snapshotMidwayAndResumeInAFreshEngineGivesTheUninterruptedTokens() {
+        List<SampleRequest> reqs = List.of(request("s1", 4, 14, false, 21), request("s2", 8, 10, true, 22),
+                request("s3", 2, 12, false, 23), request("s4", 6, 9, false, 24));
+        Recorder uninterrupted = new Recorder();
+        try (GenerationEngine e = new GenerationEngine(policy, new EngineConfig(3, 4, 96))) {
+            reqs.forEach(r -> e.submit(r, uninterrupted));
+            drain(e);
+        }
+        Recorder before = new Recorder();
+        List<SampleState> states;
+        try (GenerationEngine e = new GenerationEngine(policy, new EngineConfig(3, 4, 96))) {
+            reqs.forEach(r -> e.submit(r, before));
+            for (int i = 0; i < 5; i++) {
+                e.step();
+            }
+            states = e.snapshot();
+        }
+        assertThat(states).hasSize(4);
+        assertThat(states.stream().filter(s -> s.generated().length > 0)).as("some were mid-way").isNotEmpty();
+        assertThat(states.stream().filter(s -> s.generated().length == 0)).as("some were still queued").isNotEmpty();
+        Recorder after = new Recorder();
+        try (GenerationEngine fresh = new GenerationEngine(policy, new EngineConfig(4, 4, 96))) {
+            for (SampleState s : states) {
+                after.startingAt(s.request().sampleId(), s.nextPosition());
+                assertThat(fresh.resume(s, after)).isEqualTo(Admission.ACCEPTED);
+            }
+            drain(fresh);
+        }
+        for (SampleState s : states) {
+            String id = s.request().sampleId();
+            List<Integer> joined = new ArrayList<>();
+            for (int t : s.generated()) {
+                joined.add(t);
+            }
+            joined.addAll(after.tokens.getOrDefault(id, List.of()));
+            assertThat(joined).as("tokens of %s", id).isEqualTo(uninterrupted.tokens.get(id));
+            assertThat(after.finished.get(id)).isEqualTo(FinishReason.LENGTH);
+        }
+    }
+
+    @Test
+    void cancelFreesTheSlotAtOnceAndReportsCancelled() {
+        Recorder rec = new Recorder();
+        try (GenerationEngine e = new GenerationEngine(policy, new EngineConfig(2, 2, 96))) {
+            e.submit(request("x", 5, 30, false, 1), rec);
+            e.submit(request("y", 5, 30, false, 2), rec);
+            e.submit(request("z", 5, 4, false, 3), rec);
+            e.submit(request("w", 5, 4, false, 4), rec);
+            e.step();
+            assertThat(e.active()).isEqualTo(2);
+            assertThat(e.queued()).isEqualTo(2);
+            assertThat(e.cancel("x")).isTrue();
+            assertThat(rec.finished.get("x")).isEqualTo(FinishReason.CANCELLED);
+            assertThat(e.active()).isEqualTo(1);
+            assertThat(e.cancel("w")).as("a queued sample").isTrue();
+            assertThat(rec.finished.get("w")).isEqualTo(FinishReason.CANCELLED);
+            assertThat(rec.tokens).doesNotContainKey("w");
+            assertThat(e.cancel("x")).as("already gone").isFalse();
+            assertThat(e.cancel("nope")).isFalse();
+            int xTokens = rec.tokensOf("x").length;
+            e.step();
+            assertThat(e.active()).as("z took x's slot").isEqualTo(2);
+            assertThat(rec.tokensOf("x")).hasSize(xTokens);
+            drain(e);
+        }
+        assertThat(rec.finished).containsEntry("y", FinishReason.LENGTH).containsEntry("z", FinishReason.LENGTH);
+        // the sample that moved slots when x left still matches the oracle
+        assertMatchesReference(rec, request("y", 5, 30, false, 2), policy, 96);
+        assertMatchesReference(rec, request("z", 5, 4, false, 3), policy, 96);
+    }
+
+    @Test
+    void aListenerMayCancelAnotherSampleFromItsCallback() {
+        Recorder rec = new Recorder();
+        SampleRequest keep = request("keep", 4, 8, false, 41);
+        try (GenerationEngine e = new GenerationEngine(policy, new EngineConfig(3, 0, 96))) {
+            e.submit(request("victim", 4, 20, false, 40), rec);
+            e.submit(keep, new TokenListener() {
+                @Override
+                public void onToken(String id, int position, int token, float logprob, long version) {
+                    rec.onToken(id, position, token, logprob, version);
+                    if (position == 2) {
+                        e.cancel("victim"); // victim sits in slot 0: keep's slot moves mid-step
+                    }
+                }
+
+                @Override
+                public void onFinished(String id, FinishReason reason, SampleTimings t) {
+                    rec.onFinished(id, reason, t);
+                }
+            });
+            e.submit(request("third", 2, 8, true, 42), rec);
+            drain(e);
+        }
+        assertThat(rec.finished).containsEntry("victim", FinishReason.CANCELLED)
+                .containsEntry("keep", FinishReason.LENGTH).containsEntry("third", FinishReason.LENGTH);
+        assertThat(rec.tokensOf("victim")).as("victim is sampled before keep within a step").hasSize(3);
+        assertMatchesReference(rec, keep, policy, 96);
+        assertMatchesReference(rec, request("third", 2, 8, true, 42), policy, 96);
+    }
+
+    @Test
+    void answersFullWhenBatchAndQueueAreAtTheirBounds() {
+        Recorder rec = new Recorder();
+        try (GenerationEngine e = new GenerationEngine(policy, new EngineConfig(2, 1, 96))) {
+            assertThat(e.submit(request("1", 3, 2, false, 1), rec)).isEqualTo(Admission.ACCEPTED);
+            assertThat(e.submit(request("2", 3, 5, false, 2), rec)).isEqualTo(Admission.ACCEPTED);
+            assertThat(e.submit(request("3", 3, 5, false, 3), rec)).isEqualTo(Admission.ACCEPTED);
+            assertThat(e.hasCapacity()).isFalse();
+            assertThat(e.submit(request("4", 3, 5, false, 4), rec)).isEqualTo(Admission.FULL);
+            assertThat(e.admitted()).isEqualTo(3);
+            e.step(); // 1 and 2 active, 3 queued
+            assertThat(e.submit(request("4", 3, 5, false, 4), rec)).isEqualTo(Admission.FULL);
+            e.step(); // 1 finishes (2 tokens)
+            assertThat(rec.finished).containsKey("1");
+            assertThat(e.hasCapacity()).isTrue();
+            assertThat(e.submit(request("4", 3, 5, false, 4), rec)).isEqualTo(Admission.ACCEPTED);
+            drain(e);
+        }
+        assertThat(rec.finished).hasSize(4);
+        assertThatThrownBy(() -> new GenerationEngine(policy, new EngineConfig(1, 1, 96))
+                .submit(request("g", 3, 5, true, 1), rec)).hasMessageContaining("needs 2 slots");
+    }
+
+    @Test
+    void swappedWeightsApplyToLaterTokensOnly() {
+        SampleRequest a = request("a", 6, 12, false, 31);
+        SampleRequest b = request("b", 3, 12, true, 32);
+        Recorder rec = new Recorder();
+        List<SampleState> atSwap;
+        try (Policy next = Policy.randomInit(TINY, 99).withVersion(2);
+                GenerationEngine e = new GenerationEngine(policy, new EngineConfig(4, 4, 96))) {
+            e.submit(a, rec);
+            e.submit(b, rec);
+            for (int i = 0; i < 4; i++) {
+                e.step();
+            }
+            atSwap = e.snapshot();
+            e.swapPolicy(next);
+            assertThat(e.policyVersion()).isEqualTo(2);
+            drain(e);
+            // oracle for the part after the swap: the new policy resuming the state at the swap point
+            Recorder resumed = new Recorder();
+            try (GenerationEngine fresh = new GenerationEngine(next, new EngineConfig(4, 4, 96))) {
+                for (SampleState s : atSwap) {
+                    fresh.resume(s, resumed.startingAt(s.request().sampleId(), s.nextPosition()));
+                }
+                drain(fresh);
+            }
+            for (SampleRequest r : List.of(a, b)) {
+                String id = r.sampleId();
+                assertThat(rec.finished.get(id)).isEqualTo(FinishReason.LENGTH);
+                List<Long> v = rec.versions.get(id);
+                assertThat(v.subList(0, 4)).containsOnly(1L);
+                assertThat(v.subList(4, v.size())).containsOnly(2L);
+                assertThat(rec.tokens.get(id).subList(4, 12)).isEqualTo(resumed.tokens.get(id));
+            }
+        }
+        assertMatchesPrefix(rec, a, 4);
+        assertThatThrownBy(() -> {
+            try (Policy other = Policy.randomInit(new ModelConfig(300, 32, 3, 4, 64, 96, 10_000f, 299), 1);
+                    GenerationEngine e = new GenerationEngine(policy, EngineConfig.DEFAULT)) {
+                e.swapPolicy(other);
+            }
+        }).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("another model config");
+    }
+
+    private static void assertMatchesPrefix(Recorder rec, SampleRequest r, int n) {
+        SampleState ref = ReferenceGenerator.generate(policy, r, 96);
+        assertThat(rec.tokens.get(r.sampleId()).subList(0, n))
+                .isEqualTo(java.util.Arrays.stream(ref.generated()).boxed().toList().subList(0, n));
+    }
+
+    @Test
+    void rejectsBadRequestsWithClearErrors() {
+        Recorder rec = new Recorder();
+        try (GenerationEngine e = new GenerationEngine(policy, new EngineConfig(2, 2, 16))) {
+            assertThatThrownBy(() -> e.submit(request("long", 16, 2, false, 1), rec))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("prefix of 16");
+            SampleRequest bad = new SampleRequest("bad", new int[] {1, 300}, null, 2, NO_EOS, SamplingConfig.DEFAULT, 0);
+            assertThatThrownBy(() -> e.submit(bad, rec)).hasMessageContaining("outside the vocabulary");
+            SampleRequest badGrammar = new SampleRequest("g", new int[] {1}, null, 2,
+                    new TokenGrammar(new int[] {0, 300}, new int[] {10, 310}), SamplingConfig.DEFAULT, 0);
+            assertThatThrownBy(() -> e.submit(badGrammar, rec)).hasMessageContaining("grammar range");
+            e.submit(request("dup", 2, 2, false, 1), rec);
+            assertThatThrownBy(() -> e.submit(request("dup", 2, 2, false, 1), rec)).hasMessageContaining("already");
+        }
+    }
+}

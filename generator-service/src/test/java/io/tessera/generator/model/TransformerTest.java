@@ -1,0 +1,118 @@
+package io.tessera.generator.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class TransformerTest {
+
+    /** Last-position logits of a full recomputation over {@code seq}. */
+    static float[] fullLastLogits(Policy p, int[] seq) {
+        try (NDManager m = NDManager.newBaseManager(p.device(), ComputeDevice.ENGINE)) {
+            long[] ids = new long[seq.length];
+            for (int i = 0; i < seq.length; i++) {
+                ids[i] = seq[i];
+            }
+            NDArray logits = Transformer.forward(p, m.create(ids, new Shape(1, seq.length)), m);
+            return logits.get("0, {}", seq.length - 1).toFloatArray();
+        }
+    }
+
+    @Test
+    void kvCacheDecodingEqualsFullRecomputationForSlotsOfDifferentLengths() {
+        ModelConfig c = TinyModels.TINY;
+        SplittableRandom rnd = new SplittableRandom(7);
+        int[] prefixLengths = {5, 11, 1, 8};
+        try (Policy p = Policy.randomInit(c, 42); KvCache cache = new KvCache(p, 4, 64)) {
+            List<List<Integer>> seqs = new ArrayList<>();
+            int[][] rows = new int[prefixLengths.length][];
+            for (int s = 0; s < prefixLengths.length; s++) {
+                List<Integer> seq = new ArrayList<>();
+                for (int i = 0; i < prefixLengths[s]; i++) {
+                    seq.add(rnd.nextInt(c.vocabSize()));
+                }
+                seqs.add(seq);
+                // cache holds all but the last token; decode feeds the last one
+                rows[s] = toArray(seq.subList(0, seq.size() - 1));
+            }
+            cache.prefill(p, new int[] {0, 1, 2, 3}, rows); // one right-padded batch, lengths 4, 10, 0, 7
+            for (int stepNo = 0; stepNo < 6; stepNo++) {
+                int n = prefixLengths.length;
+                int[] tokens = new int[n];
+                int[] positions = new int[n];
+                for (int s = 0; s < n; s++) {
+                    List<Integer> seq = seqs.get(s);
+                    tokens[s] = seq.get(seq.size() - 1);
+                    positions[s] = seq.size() - 1;
+                }
+                float[] batched = cache.decode(p, tokens, positions);
+                int V = c.vocabSize();
+                for (int s = 0; s < n; s++) {
+                    float[] expected = fullLastLogits(p, toArray(seqs.get(s)));
+                    float[] got = java.util.Arrays.copyOfRange(batched, s * V, (s + 1) * V);
+                    for (int v = 0; v < V; v++) {
+                        assertThat(got[v]).as("slot %d step %d logit %d", s, stepNo, v)
+                                .isCloseTo(expected[v], org.assertj.core.data.Offset.offset(1e-4f));
+                    }
+                    seqs.get(s).add(rnd.nextInt(V));
+                }
+            }
+        }
+    }
+
+    @Test
+    void movedSlotDecodesLikeTheOriginal() {
+        ModelConfig c = TinyModels.TINY;
+        try (Policy p = Policy.randomInit(c, 3); KvCache cache = new KvCache(p, 3, 32)) {
+            int[] seq = {4, 8, 15, 16, 23, 42};
+            cache.prefill(p, 2, java.util.Arrays.copyOf(seq, 5));
+            cache.moveSlot(2, 0, 5);
+            float[] got = cache.decode(p, new int[] {42}, new int[] {5});
+            float[] expected = fullLastLogits(p, seq);
+            for (int v = 0; v < c.vocabSize(); v++) {
+                assertThat(got[v]).isCloseTo(expected[v], org.assertj.core.data.Offset.offset(1e-4f));
+            }
+        }
+    }
+
+    @Test
+    void decodeStepsLeaveNoArraysOnLongLivedManagers() {
+        try (Policy p = Policy.randomInit(TinyModels.TINY, 4); KvCache cache = new KvCache(p, 3, 64)) {
+            cache.prefill(p, 0, new int[] {1, 2, 3});
+            cache.prefill(p, 1, new int[] {4});
+            cache.decode(p, new int[] {5, 6}, new int[] {3, 1}); // first use creates the RoPE tables
+            int weights = p.managedArrays();
+            int cached = cache.managedArrays();
+            for (int i = 0; i < 400; i++) {
+                int pos = 4 + i % 50;
+                cache.decode(p, new int[] {i % 300, (i * 7) % 300}, new int[] {pos, pos - 2});
+                if (i % 100 == 0) {
+                    cache.prefill(p, 2, new int[] {9, 9, 9});
+                    cache.moveSlot(2, 1, 3);
+                }
+            }
+            assertThat(p.managedArrays()).isEqualTo(weights);
+            assertThat(cache.managedArrays()).isEqualTo(cached);
+        }
+    }
+
+    @Test
+    void rejectsSequencesLongerThanTheModel() {
+        try (Policy p = Policy.randomInit(TinyModels.TINY, 1); NDManager m = NDManager.newBaseManager()) {
+            NDArray tooLong = m.zeros(new Shape(1, TinyModels.TINY.maxSeqLen() + 1), ai.djl.ndarray.types.DataType.INT64);
+            assertThatThrownBy(() -> Transformer.forward(p, tooLong, m)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("maxSeqLen");
+        }
+    }
+
+    static int[] toArray(List<Integer> l) {
+        return l.stream().mapToInt(Integer::intValue).toArray();
+    }
+}

@@ -1,0 +1,111 @@
+package io.tessera.generator.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tessera.generator.model.ModelConfig;
+import io.tessera.generator.model.Policy;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PretrainerTest {
+    static final ModelConfig TINY = new ModelConfig(64, 32, 2, 4, 64, 64, 10_000f, -1);
+
+    /** Trivially learnable: each row counts up by one from a random start (mod 64); the first 4 tokens are not targets. */
+    static final SequenceSource COUNTING = (seed, step, batchSize, maxTokens) -> {
+        SplittableRandom r = new SplittableRandom(seed * 1_000_003 + step);
+        int[][] tokens = new int[batchSize][];
+        boolean[][] mask = new boolean[batchSize][];
+        for (int b = 0; b < batchSize; b++) {
+            int len = maxTokens - r.nextInt(4); // ragged rows exercise padding
+            int start = r.nextInt(64);
+            tokens[b] = new int[len];
+            mask[b] = new boolean[len];
+            for (int t = 0; t < len; t++) {
+                tokens[b][t] = (start + t) % 64;
+                mask[b][t] = t >= 4;
+            }
+        }
+        return new TrainingBatch(tokens, mask);
+    };
+
+    @TempDir
+    Path dir;
+
+    static TrainOptions options(Path dir, int steps) {
+        return new TrainOptions(steps, 8, 24, 1e-2f, 5L, dir, 5, 5, 3, 0.01f, 1.0f);
+    }
+
+    @Test
+    void lossDropsOnATriviallyLearnableSource() {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8);
+        Pretrainer first = new Pretrainer(options(dir.resolve("a"), 1), COUNTING);
+        Policy p = first.train(Policy.randomInit(TINY, 1), out);
+        float initial = first.lastLoss();
+        assertThat(initial).isGreaterThan(3.5f); // ~ln(64) = 4.16 for an untrained model
+        p.close();
+        Pretrainer trainer = new Pretrainer(options(dir.resolve("b"), 30), COUNTING);
+        try (Policy trained = trainer.train(Policy.randomInit(TINY, 1), out)) {
+            assertThat(trainer.lastLoss()).as("loss after 30 steps").isLessThan(initial * 0.3f);
+            assertThat(trained.version()).isEqualTo(30);
+        }
+        String text = log.toString(StandardCharsets.UTF_8);
+        assertThat(text).contains("step 30/30").contains("tokens/s").contains("eta");
+    }
+
+    @Test
+    void resumeContinuesFromTheCheckpointStepAndMatchesAnUninterruptedRun() {
+        PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        Pretrainer straight = new Pretrainer(options(dir.resolve("straight"), 14), COUNTING);
+        byte[] expected;
+        try (Policy p = straight.train(Policy.randomInit(TINY, 1), out)) {
+            expected = p.toBytes();
+        }
+        Path ckpt = dir.resolve("interrupted");
+        new Pretrainer(options(ckpt, 14), COUNTING).train(Policy.randomInit(TINY, 1), out, 10).close(); // interrupted at 10
+        assertThat(Pretrainer.latestCheckpointStep(ckpt)).isEqualTo(10);
+
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Pretrainer resumed = new Pretrainer(options(ckpt, 14), COUNTING);
+        // the initial weights passed in are replaced by the checkpoint's
+        try (Policy p = resumed.train(Policy.randomInit(TINY, 999), new PrintStream(log, true, StandardCharsets.UTF_8))) {
+            assertThat(log.toString(StandardCharsets.UTF_8)).contains("at step 10").doesNotContain("step 5/14")
+                    .contains("step 14/14");
+            assertThat(Pretrainer.latestCheckpointStep(ckpt)).isEqualTo(14);
+            assertThat(resumed.lastLoss()).isCloseTo(straight.lastLoss(), org.assertj.core.data.Offset.offset(1e-4f));
+            float maxDiff = 0;
+            try (Policy straightWeights = Policy.fromBytes(expected, TINY)) {
+                for (int k = 0; k < p.parameters().size(); k++) {
+                    float[] a = p.parameters().get(k).toFloatArray();
+                    float[] b = straightWeights.parameters().get(k).toFloatArray();
+                    for (int i = 0; i < a.length; i++) {
+                        maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
+                    }
+                }
+            }
+            assertThat(maxDiff).as("resumed vs uninterrupted weights").isLessThan(1e-4f);
+        }
+        assertThatThrownBy(() -> new Pretrainer(new TrainOptions(20, 8, 24, 1e-2f, 6L, ckpt, 5, 5, 3, 0.01f, 1.0f),
+                COUNTING).train(Policy.randomInit(TINY, 1), out)).hasMessageContaining("--seed 5");
+    }
+
+    @Test
+    void optionsParseFlagsAndRejectBadOnes() {
+        TrainOptions o = TrainOptions.parse(new String[] {"--steps", "100", "--batch", "4", "--seq-len", "128", "--lr",
+                "0.002", "--seed", "9"}, TrainOptions.defaults(dir));
+        assertThat(o.steps()).isEqualTo(100);
+        assertThat(o.batch()).isEqualTo(4);
+        assertThat(o.seqLen()).isEqualTo(128);
+        assertThat(o.lr()).isEqualTo(0.002f);
+        assertThat(o.seed()).isEqualTo(9);
+        assertThatThrownBy(() -> TrainOptions.parse(new String[] {"--stepz", "1"}, o)).hasMessageContaining("unknown");
+        assertThatThrownBy(() -> TrainOptions.parse(new String[] {"--steps", "0"}, o)).hasMessageContaining("--steps");
+        assertThatThrownBy(() -> TrainOptions.parse(new String[] {"--lr", "x"}, o)).hasMessageContaining("number");
+    }
+}

@@ -1,0 +1,35 @@
+package io.tessera.ingest;
+
+/**
+ * A request the gateway refuses, with the HTTP status to answer and, for a bad field, the field's JSON path
+ * (e.g. {@code sampling.topP}). The router turns it into {@code {"error": message, "field": field}}.
+ */
+final class ApiException extends RuntimeException {
+
+    private final int status;
+    private final String field;
+
+    ApiException(int status, String message, String field) {
+        super(message, null, false, false);
+        this.status = status;
+        this.field = field;
+    }
+
+    /** 400 naming the field; the message should say the limit. */
+    static ApiException badField(String field, String message) {
+        return new ApiException(400, message, field);
+    }
+
+    static ApiException badRequest(String message) {
+        return new ApiException(400, message, null);
+    }
+
+    int status() {
+        return status;
+    }
+
+    /** The JSON path of the offending field, or null. */
+    String field() {
+        return field;
+    }
+}
