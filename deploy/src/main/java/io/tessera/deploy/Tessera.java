@@ -22,6 +22,10 @@ public final class Tessera {
         up       start Kafka, the Flink jobs and the gateway on this machine; Ctrl-C stops them
         topics   list the topics with their partitions and end offsets
         prompt   send a prompt through the gateway and save the frames it streams back
+        generate generate one clip in this process (no Kafka, no Flink): PNG frames, GIF and WAV
+        train    train the default transformer on the world (checkpoints, resumes when run again)
+        eval     score a model's prompt adherence with the world's detector; last line adherence=.. psnr=..
+        bench    'bench engine': tokens/s at batch 1, 8 and 32 against one request at a time
         help     this text
 
       'tessera COMMAND --help' describes a command's options.
@@ -50,6 +54,16 @@ public final class Tessera {
         case "up" -> UpCommand.run(rest, out);
         case "topics" -> TopicsCommand.run(rest, out);
         case "prompt" -> io.tessera.ingest.cli.PromptCommand.run(rest, out, err);
+        case "generate" -> io.tessera.generator.GenerateClip.run(rest, out, err);
+        case "train" -> {
+          io.tessera.generator.TrainDefaultModel.main(rest);
+          yield OK;
+        }
+        case "eval" -> {
+          io.tessera.generator.Evaluate.main(rest);
+          yield OK;
+        }
+        case "bench" -> bench(rest, out);
         case "help", "--help", "-h" -> {
           out.print(HELP);
           yield OK;
@@ -72,6 +86,14 @@ public final class Tessera {
           + " (rerun with TESSERA_LOG_LEVEL=DEBUG for details)");
       return FAILURE;
     }
+  }
+
+  private static int bench(String[] args, PrintStream out) {
+    if (args.length == 0 || !args[0].equals("engine")) {
+      throw new UsageException("usage: tessera bench engine [options]; 'bench engine --help' lists them");
+    }
+    io.tessera.generator.engine.EngineBenchmark.run(Arrays.copyOfRange(args, 1, args.length), out);
+    return OK;
   }
 
   private Tessera() {}

@@ -35,6 +35,9 @@ final class UpCommand {
     }, "tessera-shutdown"));
 
     printSummary(stack, options, (System.nanoTime() - t0) / 1_000_000, out);
+    if (options.demo() && options.runJobs() && stack.gateway() != null) {
+      DemoClip.startInBackground(stack.gateway(), options.dataDir().resolve(DemoClip.FOLDER), out);
+    }
     stopped.await();
     return 0;
   }

@@ -21,9 +21,11 @@ import java.util.Set;
  * @param runJobs     false with {@code --no-jobs}: Kafka, topics and the gateway only
  * @param runGateway  false with {@code --no-gateway}
  * @param fresh       true with {@code --fresh}: the embedded jobs start without restoring their last checkpoints
+ * @param demo        false with {@code --no-demo}: do not generate the demo clip once the stack is up
  */
 record UpOptions(int kafkaPort, Path dataDir, HostPort bootstrap, HostPort flink, int gatewayPort, int flinkUiPort,
-    int slots, Map<String, String> jobOptions, Path jobJar, boolean runJobs, boolean runGateway, boolean fresh) {
+    int slots, Map<String, String> jobOptions, Path jobJar, boolean runJobs, boolean runGateway, boolean fresh,
+    boolean demo) {
 
   static final int DEFAULT_KAFKA_PORT = 9092;
   static final String DEFAULT_DATA_DIR = ".tessera";
@@ -52,13 +54,15 @@ record UpOptions(int kafkaPort, Path dataDir, HostPort bootstrap, HostPort flink
         --fresh                start the embedded jobs from scratch instead of their last checkpoints
         --no-jobs              do not run the Flink jobs
         --no-gateway           do not start the gateway
+        --no-demo              do not generate the demo clip (by default one prompt goes through the whole
+                               pipeline once the stack is up, and its frames, GIF and WAV land in DIR/demo)
         --help                 this text
       """.formatted(DEFAULT_KAFKA_PORT, DEFAULT_DATA_DIR, DEFAULT_GATEWAY_PORT, FlinkSettings.DEFAULT_UI_PORT,
       FlinkSettings.DEFAULT_SLOTS);
 
   static final Set<String> VALUED = Set.of("port", "data-dir", "bootstrap", "flink", "job-jar", "gateway-port",
       "flink-ui-port", "slots", "job");
-  static final Set<String> FLAGS = Set.of("no-jobs", "no-gateway", "fresh", "help");
+  static final Set<String> FLAGS = Set.of("no-jobs", "no-gateway", "fresh", "no-demo", "help");
 
   UpOptions {
     jobOptions = Map.copyOf(jobOptions);
@@ -91,6 +95,7 @@ record UpOptions(int kafkaPort, Path dataDir, HostPort bootstrap, HostPort flink
         jobJar == null ? null : Path.of(jobJar),
         !args.flag("no-jobs"),
         !args.flag("no-gateway"),
-        args.flag("fresh"));
+        args.flag("fresh"),
+        !args.flag("no-demo"));
   }
 }

@@ -65,7 +65,7 @@ class GenerationSliceIT {
     @Test
     void aPromptStreamsOrderedChunksAndDecodedFramesAndGarbageLandsOnTheDlq() throws Exception {
         String requestId = "slice-" + UUID.randomUUID();
-        Observed seen = runSlice(DeliveryGuarantee.AT_LEAST_ONCE, requestId);
+        Observed seen = runSlice(work, kafka.bootstrapServers(), DeliveryGuarantee.AT_LEAST_ONCE, requestId);
         TokenChunk last = assertSlice(seen, requestId);
         // Incremental: the consumer had the first chunk before the operator produced the last one.
         assertThat(seen.firstReceivedAtMs()).isLessThanOrEqualTo(last.getEmittedAtMs());
@@ -75,26 +75,27 @@ class GenerationSliceIT {
     @Test
     void exactlyOnceSinksDeliverTheSameSliceAtCheckpointBoundaries() throws Exception {
         String requestId = "slice-eo-" + UUID.randomUUID();
-        Observed seen = runSlice(DeliveryGuarantee.EXACTLY_ONCE, requestId);
+        Observed seen = runSlice(work, kafka.bootstrapServers(), DeliveryGuarantee.EXACTLY_ONCE, requestId);
         assertSlice(seen, requestId);
     }
 
     /** Runs both jobs from their addToEnvironment entry points on a local cluster until the request is done. */
-    static Observed runSlice(DeliveryGuarantee delivery, String requestId) throws Exception {
+    static Observed runSlice(Path work, String bootstrap, DeliveryGuarantee delivery, String requestId)
+            throws Exception {
         String run = requestId.substring(0, requestId.indexOf('-', 6));
         Configuration conf = LocalCluster.configuration(work, 2);
         conf.setString("pipeline.generic-types", "false");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
         JobConfig cfg = JobConfig.fromArgs(new String[] {
-            "--bootstrap", kafka.bootstrapServers(), "--checkpoint-interval", "1 s",
+            "--bootstrap", bootstrap, "--checkpoint-interval", "1 s",
             "--group-prefix", "it-" + requestId, "--transactional-id-prefix", "it-" + requestId,
             "--delivery", delivery == DeliveryGuarantee.EXACTLY_ONCE ? "exactly-once" : "at-least-once"});
         GenerationJob.addToEnvironment(env, cfg);
         DecodeJob.addToEnvironment(env, cfg);
         JobClient job = env.executeAsync("tessera-slice-it");
         try {
-            long published = publish(kafka.bootstrapServers(), requestId);
-            Observed seen = consumeUntilDone(kafka.bootstrapServers(), requestId);
+            long published = publish(bootstrap, requestId);
+            Observed seen = consumeUntilDone(bootstrap, requestId);
             report(run, delivery, published, seen);
             return seen;
         } finally {
