@@ -2,6 +2,7 @@ package io.tessera.generator.tokenize;
 
 import io.tessera.generator.world.AudioAnalysis;
 import io.tessera.generator.world.World;
+import io.tessera.media.Resample;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -70,7 +71,7 @@ public final class AudioTokenizer {
 
     /** Any sample rate; resampled to 16 kHz first. */
     public int[] encode(float[] pcm, int sampleRate) {
-        return encode(Resample.to16k(pcm, sampleRate));
+        return encode(Resample.to(pcm, sampleRate, World.SAMPLE_RATE));
     }
 
     private float[][] learned() {
