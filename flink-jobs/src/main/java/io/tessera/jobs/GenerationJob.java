@@ -8,15 +8,21 @@ import io.tessera.jobs.io.DeadLetters;
 import io.tessera.jobs.io.DecodeRecords;
 import io.tessera.jobs.io.KafkaIo;
 import io.tessera.jobs.io.RawRecord;
+import io.tessera.records.Cancel;
 import io.tessera.records.DeadLetter;
 import io.tessera.records.GenerationCompleted;
 import io.tessera.records.GenerationRequest;
+import io.tessera.records.PolicyUpdate;
 import io.tessera.records.TokenChunk;
 import io.tessera.schemas.Topics;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.EitherTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.types.Either;
+import org.apache.flink.util.Collector;
 
 /**
  * Prompts in, tokens out: {@code tessera.prompts} -> decode and validate -> keyBy(requestId) -> generate
@@ -30,6 +36,8 @@ public final class GenerationJob {
 
     public static final String NAME = "generation";
     static final String DECODE_STAGE = "GenerationJob/decode-prompts";
+    static final String CONTROL_STAGE = "GenerationJob/decode-control";
+    static final String POLICY_STAGE = "GenerationJob/decode-policy";
 
     private GenerationJob() {}
 
@@ -42,14 +50,44 @@ public final class GenerationJob {
      * completion records and dead letters.
      */
     public static Outputs pipeline(DataStream<RawRecord> prompts, JobConfig cfg, GeneratorLoader generator) {
+        return pipeline(prompts, none(prompts), none(prompts), cfg, generator);
+    }
+
+    /**
+     * The job without its I/O: raw prompt, control ({@code Cancel}) and policy ({@code PolicyUpdate}) records
+     * to token chunks, completion records and dead letters. Prompts and cancels are keyed by request id into
+     * the same generate subtask; policy updates are broadcast to every subtask.
+     */
+    public static Outputs pipeline(DataStream<RawRecord> prompts, DataStream<RawRecord> control,
+            DataStream<RawRecord> policy, JobConfig cfg, GeneratorLoader generator) {
         SingleOutputStreamOperator<GenerationRequest> requests = prompts
                 .process(new DecodeRecords<>(GenerationRequest.class, DECODE_STAGE,
                         new PromptValidator(cfg.maxFrames(), cfg.maxSamples())),
                         AvroRecordTypeInfo.forClass(GenerationRequest.class))
                 .name("decode-prompts")
                 .uid(NAME + "-decode-prompts");
-        SingleOutputStreamOperator<TokenChunk> tokens = requests
-                .keyBy(GenerationJob::requestKey, Types.STRING)
+        SingleOutputStreamOperator<Cancel> cancels = control
+                .process(new DecodeRecords<>(Cancel.class, CONTROL_STAGE,
+                        c -> c.getRequestId().isEmpty() ? "requestId is empty" : null),
+                        AvroRecordTypeInfo.forClass(Cancel.class))
+                .name("decode-control")
+                .uid(NAME + "-decode-control");
+        SingleOutputStreamOperator<PolicyUpdate> updates = policy
+                .process(new DecodeRecords<>(PolicyUpdate.class, POLICY_STAGE, u -> u.getWeights() == null
+                        && u.getUri() == null ? "neither weights nor uri" : null),
+                        AvroRecordTypeInfo.forClass(PolicyUpdate.class))
+                .name("decode-policy")
+                .uid(NAME + "-decode-policy");
+        TypeInformation<Either<GenerationRequest, Cancel>> inputType = new EitherTypeInfo<>(
+                AvroRecordTypeInfo.forClass(GenerationRequest.class), AvroRecordTypeInfo.forClass(Cancel.class));
+        DataStream<Either<GenerationRequest, Cancel>> input = requests
+                .map(r -> Either.<GenerationRequest, Cancel>Left(r), inputType).name("prompts-as-input")
+                .uid(NAME + "-prompts-as-input")
+                .union(cancels.map(c -> Either.<GenerationRequest, Cancel>Right(c), inputType)
+                        .name("cancels-as-input").uid(NAME + "-cancels-as-input"));
+        SingleOutputStreamOperator<TokenChunk> tokens = input
+                .keyBy(GenerationJob::inputKey, Types.STRING)
+                .connect(updates.broadcast())
                 .transform("generate", AvroRecordTypeInfo.forClass(TokenChunk.class),
                         new GenerateOperatorFactory(generator, cfg.engine()))
                 .uid(NAME + "-generate");
@@ -58,7 +96,8 @@ public final class GenerationJob {
             tokens.setParallelism(cfg.parallelism());
         }
         DataStream<DeadLetter> dead = requests.getSideOutput(DeadLetters.TAG)
-                .union(tokens.getSideOutput(DeadLetters.TAG));
+                .union(cancels.getSideOutput(DeadLetters.TAG), updates.getSideOutput(DeadLetters.TAG),
+                        tokens.getSideOutput(DeadLetters.TAG));
         return new Outputs(tokens, tokens.getSideOutput(GenerateOperator.COMPLETED), dead);
     }
 
@@ -66,7 +105,9 @@ public final class GenerationJob {
     public static void addToEnvironment(StreamExecutionEnvironment env, JobConfig cfg) {
         Jobs.configureCheckpointing(env, cfg);
         DataStream<RawRecord> prompts = KafkaIo.read(env, cfg, Topics.PROMPTS.name(), NAME);
-        Outputs out = pipeline(prompts, cfg, GeneratorLoader.of(cfg));
+        DataStream<RawRecord> control = KafkaIo.read(env, cfg, Topics.CONTROL.name(), NAME);
+        DataStream<RawRecord> policy = KafkaIo.read(env, cfg, Topics.POLICY.name(), NAME);
+        Outputs out = pipeline(prompts, control, policy, cfg, GeneratorLoader.of(cfg));
         out.tokens().sinkTo(KafkaIo.sink(cfg, Topics.TOKENS.name(), TokenChunk.class, TokenChunk::getRequestId, NAME))
                 .name("kafka:" + Topics.TOKENS.name()).uid(NAME + "-sink-tokens");
         out.generations().sinkTo(KafkaIo.sink(cfg, Topics.GENERATIONS.name(), GenerationCompleted.class,
@@ -86,5 +127,14 @@ public final class GenerationJob {
 
     static String requestKey(GenerationRequest request) {
         return request.getRequestId();
+    }
+
+    static String inputKey(Either<GenerationRequest, Cancel> in) {
+        return in.isLeft() ? in.left().getRequestId() : in.right().getRequestId();
+    }
+
+    /** An empty stream of raw records that ends when {@code like} ends (for a pipeline without that input). */
+    private static DataStream<RawRecord> none(DataStream<RawRecord> like) {
+        return like.flatMap((RawRecord r, Collector<RawRecord> out) -> { }, like.getType()).name("no-input");
     }
 }

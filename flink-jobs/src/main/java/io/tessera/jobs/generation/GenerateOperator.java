@@ -13,13 +13,20 @@ import io.tessera.generator.engine.TokenListener;
 import io.tessera.jobs.GeneratorLoader;
 import io.tessera.jobs.io.AvroRecordTypeInfo;
 import io.tessera.jobs.io.DeadLetters;
+import io.tessera.generator.model.Policy;
+import io.tessera.records.Cancel;
 import io.tessera.records.FinishReason;
 import io.tessera.records.GenerationCompleted;
 import io.tessera.records.GenerationRequest;
+import io.tessera.records.PolicyUpdate;
 import io.tessera.records.SamplingParams;
 import io.tessera.records.TokenChunk;
 import io.tessera.schemas.RecordCodec;
 import io.tessera.schemas.Topics;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,16 +38,28 @@ import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MeterView;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.BoundedOneInput;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedMultiInput;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.api.operators.StreamOperatorParameters;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.types.Either;
 import org.apache.flink.util.OutputTag;
 
 /**
@@ -61,9 +80,14 @@ import org.apache.flink.util.OutputTag;
  * union operator list state at each checkpoint; on restore each subtask keeps the samples whose request
  * id hashes to it and resumes them with {@link GenerationEngine#resume}. Sampling is a pure function of
  * (seed, position, logits), so tokens after a restore are the ones the failed attempt would have made.
+ *
+ * <p>Inputs: input 1 carries prompts ({@code Either.Left}) and cancels ({@code Either.Right}), keyed by
+ * request id; input 2 carries {@link PolicyUpdate}s broadcast to every subtask (see {@link #processElement2}).
+ * The last applied update (weights inline) is checkpointed and re-applied before restored samples resume.
  */
 public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
-        implements OneInputStreamOperator<GenerationRequest, TokenChunk>, BoundedOneInput {
+        implements TwoInputStreamOperator<Either<GenerationRequest, Cancel>, PolicyUpdate, TokenChunk>,
+        BoundedMultiInput, Triggerable<String, VoidNamespace> {
 
     /** One completion record per finished sample. */
     public static final OutputTag<GenerationCompleted> COMPLETED =
@@ -71,6 +95,10 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
 
     static final String STAGE = "GenerationJob/generate";
     static final String STATE_NAME = "tessera-in-flight-samples";
+    static final String POLICY_STATE_NAME = "tessera-applied-policy";
+    static final String POLICY_STAGE = "GenerationJob/hot-swap";
+    /** How long a cancel for a request this subtask does not hold is remembered (a prompt may arrive late). */
+    static final long CANCEL_MARKER_TTL_MS = 60_000L;
 
     private final GeneratorLoader loader;
     private final int maxBatch;
@@ -92,6 +120,26 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
     private transient ListState<byte[]> checkpointed;
     private transient List<InFlightCodec.Entry> restored;
     private transient Counter tokensOut;
+    private transient Histogram timeToFirstTokenMs;
+    /** Cancels that arrived before their prompt: the marker's expiry time (processing time, ms), per request. */
+    private transient ValueState<Long> cancelledEarly;
+    private transient InternalTimerService<VoidNamespace> markerTimers;
+    /** The last applied update, weights inline, as encoded bytes (subtask 0 checkpoints it for all). */
+    private transient ListState<byte[]> policyState;
+    private transient byte[] appliedUpdate;
+    private transient byte[] restoredUpdate;
+    private transient RecordCodec<PolicyUpdate> updateCodec;
+    /** The policy this operator swapped in (it owns it and closes it when replaced); null while the generator's. */
+    private transient Policy swappedIn;
+    /** The next step is the first under a new policy: its time counts towards the swap pause. */
+    private transient long swapLoadNanos = -1;
+    private transient volatile double swapPauseMaxMs;
+    private transient volatile double lastSwapPauseMs;
+    private transient volatile double lastSwapLoadMs;
+    private transient volatile double normalStepMaxMs;
+    private transient double normalStepTotalMs;
+    private transient long normalSteps;
+    private transient volatile double normalStepMeanMs;
     /**
      * The first exception thrown while emitting from the listener (e.g. a failing downstream operator).
      * The engine catches listener exceptions to protect its other samples, so the operator keeps it here
@@ -113,8 +161,19 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
         super.initializeState(context);
         checkpointed = context.getOperatorStateStore().getUnionListState(
                 new ListStateDescriptor<>(STATE_NAME, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        policyState = context.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>(POLICY_STATE_NAME, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         restored = new ArrayList<>();
         if (context.isRestored()) {
+            updateCodec = RecordCodec.of(PolicyUpdate.class);
+            long best = Long.MIN_VALUE;
+            for (byte[] bytes : policyState.get()) {
+                long version = updateCodec.decode(bytes).getVersion();
+                if (version > best) {
+                    best = version;
+                    restoredUpdate = bytes;
+                }
+            }
             long now = System.nanoTime();
             TaskInfo task = getRuntimeContext().getTaskInfo();
             for (byte[] bytes : checkpointed.get()) {
@@ -133,6 +192,11 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
     public void open() throws Exception {
         super.open();
         requestCodec = RecordCodec.of(GenerationRequest.class);
+        updateCodec = RecordCodec.of(PolicyUpdate.class);
+        if (getKeyedStateBackend() != null) {
+            cancelledEarly = getPartitionedState(new ValueStateDescriptor<>("tessera-cancelled-early", Types.LONG));
+            markerTimers = getInternalTimerService("tessera-cancel-markers", VoidNamespaceSerializer.INSTANCE, this);
+        }
         generator = loader.load();
         layout = generator.layout();
         modelId = generator.modelId();
@@ -141,8 +205,27 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
         inFlight = new LinkedHashMap<>();
         waiting = new ArrayDeque<>();
         tokensOut = getMetricGroup().counter("tokensGenerated");
+        getMetricGroup().meter("tokensPerSecond", new MeterView(tokensOut, 10));
         getMetricGroup().gauge("activeSamples", () -> engine == null ? 0 : engine.active());
         getMetricGroup().gauge("queuedSamples", () -> engine == null ? 0 : engine.queued() + waiting.size());
+        timeToFirstTokenMs = getMetricGroup().histogram("timeToFirstTokenMs", new DescriptiveStatisticsHistogram(1000));
+        getMetricGroup().gauge("swapPauseMaxMs", () -> swapPauseMaxMs);
+        getMetricGroup().gauge("normalStepMaxMs", () -> normalStepMaxMs);
+        getMetricGroup().gauge("normalStepMeanMs", () -> normalStepMeanMs);
+        getMetricGroup().gauge("lastSwapPauseMs", () -> lastSwapPauseMs);
+        getMetricGroup().gauge("lastSwapLoadMs", () -> lastSwapLoadMs);
+        getMetricGroup().gauge("policyVersion", () -> engine == null ? -1L : engine.policyVersion());
+        if (restoredUpdate != null) {
+            // Before the restored samples resume: the engine must run the version it ran before the failure.
+            PolicyUpdate update = updateCodec.decode(restoredUpdate);
+            String problem = applyUpdate(update);
+            if (problem != null && !problem.isEmpty()) {
+                throw new IllegalStateException("cannot re-apply the checkpointed policy version "
+                        + update.getVersion() + ": " + problem);
+            }
+            LOG.info("{}: re-applied checkpointed policy version {}", getOperatorName(), update.getVersion());
+            restoredUpdate = null;
+        }
         for (InFlightCodec.Entry entry : restored) {
             int perFrame = layout.generatedTokensPerFrame(entry.meta().task());
             waiting.add(SampleProgress.restored(entry.meta(), entry.state(), perFrame));
@@ -155,8 +238,16 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
     }
 
     @Override
-    public void processElement(StreamRecord<GenerationRequest> element) throws Exception {
-        GenerationRequest request = element.getValue();
+    public void processElement1(StreamRecord<Either<GenerationRequest, Cancel>> element) throws Exception {
+        Either<GenerationRequest, Cancel> value = element.getValue();
+        if (value.isLeft()) {
+            processRequest(value.left());
+        } else {
+            processCancel(value.right());
+        }
+    }
+
+    private void processRequest(GenerationRequest request) throws Exception {
         List<SampleProgress> samples;
         try {
             samples = plan(request);
@@ -164,8 +255,167 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
             reject(request, "generator rejected the request: " + DeadLetters.describe(e), e);
             return;
         }
+        Long marker = cancelledEarly == null ? null : cancelledEarly.value();
+        if (marker != null) {
+            // Its cancel came first: every sample ends CANCELLED at once, without touching the engine.
+            cancelledEarly.clear();
+            markerTimers.deleteProcessingTimeTimer(VoidNamespace.INSTANCE, marker);
+            LOG.debug("request {} was cancelled before it arrived; dropped", request.getRequestId());
+            for (SampleProgress p : samples) {
+                finishUnadmitted(p, FinishReason.CANCELLED);
+            }
+            return;
+        }
         waiting.addAll(samples);
         admitWaiting(true);
+    }
+
+    /**
+     * Cancels every sample of the request: waiting ones end here, admitted ones through {@link
+     * GenerationEngine#cancel} (the engine frees the slot and reports CANCELLED to the listener, which flushes
+     * the partial frame into the final chunk). A request this subtask does not hold gets a marker so that a
+     * late prompt is dropped; the marker expires after {@link #CANCEL_MARKER_TTL_MS}.
+     */
+    private void processCancel(Cancel cancel) throws Exception {
+        String requestId = cancel.getRequestId();
+        boolean found = false;
+        for (var it = waiting.iterator(); it.hasNext(); ) {
+            SampleProgress p = it.next();
+            if (p.meta.requestId().equals(requestId)) {
+                it.remove();
+                finishUnadmitted(p, FinishReason.CANCELLED);
+                found = true;
+            }
+        }
+        for (SampleProgress p : new ArrayList<>(inFlight.values())) {
+            if (p.meta.requestId().equals(requestId)) {
+                engine.cancel(p.sampleId());
+                found = true;
+            }
+        }
+        rethrowEmitFailure();
+        if (found) {
+            LOG.info("request {} cancelled: {}", requestId, cancel.getReason());
+            return;
+        }
+        LOG.debug("cancel for request {} that this subtask does not hold (unknown, finished or not yet arrived)",
+                requestId);
+        if (cancelledEarly != null && cancelledEarly.value() == null) {
+            long expiry = getProcessingTimeService().getCurrentProcessingTime() + CANCEL_MARKER_TTL_MS;
+            cancelledEarly.update(expiry);
+            markerTimers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, expiry);
+        }
+    }
+
+    /** A sample that never reached the engine ends here: its (final) chunk and its record. */
+    private void finishUnadmitted(SampleProgress p, FinishReason why) {
+        long version = engine.policyVersion();
+        output.collect(new StreamRecord<>(p.takeChunk(true, why, version)));
+        output.collect(COMPLETED, new StreamRecord<>(completed(p, why, new SampleTimings(0, -1, 0, 0), version)));
+    }
+
+    @Override
+    public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        cancelledEarly.clear(); // the prompt never came
+    }
+
+    @Override
+    public void onEventTime(InternalTimer<String, VoidNamespace> timer) {
+        // no event-time timers
+    }
+
+    /**
+     * A policy update (broadcast to every subtask). Checks, in order: the weights can be read (inline or a
+     * {@code file:} URI), the modelId is this generator's, the SHA-256 matches: a failure dead-letters the
+     * update with the reason. A version not above the running one is ignored. Otherwise the new weights
+     * go to {@link GenerationEngine#swapPolicy} and apply before the next decode step.
+     */
+    @Override
+    public void processElement2(StreamRecord<PolicyUpdate> element) throws Exception {
+        PolicyUpdate update = element.getValue();
+        long started = System.nanoTime();
+        String problem;
+        try {
+            problem = applyUpdate(update);
+        } catch (RuntimeException e) {
+            problem = "the weights cannot be loaded: " + DeadLetters.describe(e);
+        }
+        if (problem == null) {
+            long load = System.nanoTime() - started;
+            if (engine.admitted() > 0) {
+                swapLoadNanos = load; // the next step rebuilds the active samples' caches: part of the pause
+                scheduleStep();
+            } else {
+                lastSwapLoadMs = load / 1e6;
+                lastSwapPauseMs = lastSwapLoadMs;
+                swapPauseMaxMs = Math.max(swapPauseMaxMs, lastSwapPauseMs);
+            }
+        } else if (!problem.isEmpty()) {
+            LOG.warn("{}: policy update {} v{} rejected: {}", getOperatorName(), update.getPolicyName(),
+                    update.getVersion(), problem);
+            if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) { // one dead letter, not one per subtask
+                output.collect(DeadLetters.TAG, new StreamRecord<>(DeadLetters.ofDecoded(Topics.POLICY.name(),
+                        update.getPolicyName(), null, POLICY_STAGE, problem, null)));
+            }
+        }
+    }
+
+    /** Applies the update; null when applied, "" when ignored (stale version), else why it is refused. */
+    private String applyUpdate(PolicyUpdate update) throws Exception {
+        byte[] weights;
+        if (update.getWeights() != null) {
+            ByteBuffer b = update.getWeights().duplicate();
+            weights = new byte[b.remaining()];
+            b.get(weights);
+        } else if (update.getUri() != null) {
+            URI uri;
+            try {
+                uri = URI.create(update.getUri());
+            } catch (IllegalArgumentException e) {
+                return "uri '" + update.getUri() + "' is not a URI";
+            }
+            if (!"file".equals(uri.getScheme())) {
+                return "uri scheme of '" + update.getUri() + "' is not supported (only file:)";
+            }
+            try {
+                weights = Files.readAllBytes(Path.of(uri));
+            } catch (java.io.IOException | RuntimeException e) {
+                return "cannot read " + update.getUri() + ": " + e;
+            }
+        } else {
+            return "the update has neither weights nor a uri";
+        }
+        if (!modelId.equals(update.getModelId())) {
+            return "modelId '" + update.getModelId() + "' does not match this generator's '" + modelId + "'";
+        }
+        String actual = Policy.sha256(weights);
+        if (!actual.equalsIgnoreCase(update.getSha256())) {
+            return "sha256 of the weights is " + actual + ", the update says " + update.getSha256();
+        }
+        long current = engine.policyVersion();
+        if (update.getVersion() <= current) {
+            LOG.info("{}: policy update v{} ignored: already running v{}", getOperatorName(), update.getVersion(),
+                    current);
+            return "";
+        }
+        Policy next;
+        try (Policy base = Policy.fromBytes(weights, generator.policy().config())) {
+            next = base.withVersion(update.getVersion());
+        }
+        try {
+            engine.swapPolicy(next);
+        } catch (RuntimeException e) {
+            next.close();
+            throw e;
+        }
+        if (swappedIn != null) {
+            swappedIn.close(); // the engine no longer uses it
+        }
+        swappedIn = next;
+        PolicyUpdate inline = PolicyUpdate.newBuilder(update).setWeights(ByteBuffer.wrap(weights)).setUri(null).build();
+        appliedUpdate = updateCodec.encode(inline);
+        LOG.info("{}: swapped to policy {} v{}", getOperatorName(), update.getPolicyName(), update.getVersion());
+        return null;
     }
 
     /** The request's samples as engine requests; throws when the generator cannot build them. */
@@ -245,8 +495,7 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
         }
         admitWaiting(false);
         if (engine.admitted() > 0) {
-            engine.step();
-            rethrowEmitFailure();
+            timedStep();
         }
         if (engine.admitted() > 0 || !waiting.isEmpty()) {
             scheduleStep();
@@ -257,9 +506,30 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
     private void drain() throws Exception {
         while (!waiting.isEmpty() || engine.admitted() > 0) {
             admitWaiting(false);
-            engine.step();
-            rethrowEmitFailure();
+            timedStep();
         }
+    }
+
+    /**
+     * One engine step, timed. The first step after a swap rebuilds the KV cache of every active sample
+     * under the new weights; the swap's pause is that step plus loading the weights.
+     */
+    private void timedStep() throws Exception {
+        long t0 = System.nanoTime();
+        engine.step();
+        double ms = (System.nanoTime() - t0) / 1e6;
+        if (swapLoadNanos >= 0) {
+            lastSwapLoadMs = swapLoadNanos / 1e6;
+            lastSwapPauseMs = ms + lastSwapLoadMs;
+            swapPauseMaxMs = Math.max(swapPauseMaxMs, lastSwapPauseMs);
+            swapLoadNanos = -1;
+        } else {
+            normalStepMaxMs = Math.max(normalStepMaxMs, ms);
+            normalStepTotalMs += ms;
+            normalSteps++;
+            normalStepMeanMs = normalStepTotalMs / normalSteps;
+        }
+        rethrowEmitFailure();
     }
 
     private void rethrowEmitFailure() throws Exception {
@@ -273,8 +543,10 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
     }
 
     @Override
-    public void endInput() throws Exception {
-        drain();
+    public void endInput(int inputId) throws Exception {
+        if (inputId == 1) {
+            drain();
+        }
     }
 
     @Override
@@ -302,6 +574,8 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
             entries.add(InFlightCodec.encode(p.meta, state, now));
         }
         checkpointed.update(entries);
+        boolean writer = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0;
+        policyState.update(writer && appliedUpdate != null ? List.of(appliedUpdate) : List.of());
     }
 
     @Override
@@ -310,11 +584,15 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
             if (engine != null) {
                 engine.close();
             }
+            if (swappedIn != null) {
+                swappedIn.close();
+            }
             if (generator != null) {
                 generator.close();
             }
         } finally {
             engine = null;
+            swappedIn = null;
             generator = null;
             super.close();
         }
@@ -345,6 +623,36 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
         }
         output.collect(DeadLetters.TAG, new StreamRecord<>(DeadLetters.ofDecoded(Topics.PROMPTS.name(),
                 request.getRequestId(), value, STAGE, reason, error)));
+    }
+
+    @VisibleForTesting
+    int admittedSamples() {
+        return engine.admitted();
+    }
+
+    @VisibleForTesting
+    long policyVersion() {
+        return engine.policyVersion();
+    }
+
+    @VisibleForTesting
+    double swapPauseMaxMs() {
+        return swapPauseMaxMs;
+    }
+
+    @VisibleForTesting
+    double normalStepMaxMs() {
+        return normalStepMaxMs;
+    }
+
+    @VisibleForTesting
+    double lastSwapLoadMs() {
+        return lastSwapLoadMs;
+    }
+
+    @VisibleForTesting
+    double normalStepMeanMs() {
+        return normalStepMeanMs;
     }
 
     @VisibleForTesting
@@ -401,6 +709,9 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
             long version = engine.policyVersion();
             output.collect(new StreamRecord<>(p.takeChunk(true, why, version)));
             output.collect(COMPLETED, new StreamRecord<>(completed(p, why, timings, version)));
+            if (timings.firstTokenNanos() >= 0) {
+                timeToFirstTokenMs.update(TimeUnit.NANOSECONDS.toMillis(timings.firstTokenNanos()));
+            }
         }
     }
 

@@ -2,17 +2,23 @@ package io.tessera.jobs.generation;
 
 import io.tessera.generator.engine.EngineConfig;
 import io.tessera.jobs.GeneratorLoader;
+import io.tessera.records.Cancel;
 import io.tessera.records.GenerationRequest;
+import io.tessera.records.PolicyUpdate;
 import io.tessera.records.TokenChunk;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperatorFactory;
 import org.apache.flink.streaming.api.operators.ChainingStrategy;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperatorFactory;
 import org.apache.flink.streaming.api.operators.StreamOperator;
 import org.apache.flink.streaming.api.operators.StreamOperatorParameters;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperatorFactory;
+import org.apache.flink.types.Either;
 
-/** Creates {@link GenerateOperator}s with the task's mailbox executor (the operator yields to it when full). */
+/**
+ * Creates {@link GenerateOperator}s with the task's mailbox executor (the operator yields to it when full).
+ * Input 1: prompts and cancels, keyed by request id; input 2: policy updates, broadcast.
+ */
 public final class GenerateOperatorFactory extends AbstractStreamOperatorFactory<TokenChunk>
-        implements OneInputStreamOperatorFactory<GenerationRequest, TokenChunk> {
+        implements TwoInputStreamOperatorFactory<Either<GenerationRequest, Cancel>, PolicyUpdate, TokenChunk> {
 
     private final GeneratorLoader loader;
     private final int maxBatch;

@@ -13,7 +13,7 @@ import io.tessera.records.MediaKind;
 import io.tessera.records.SamplingParams;
 import io.tessera.records.Task;
 import io.tessera.records.TokenChunk;
-import io.tessera.jobs.generation.GenerateOperatorFactory;
+import io.tessera.jobs.generation.GenerateHarness;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -36,12 +36,10 @@ class DecodeTokensFunctionTest {
                 .setRequestId("req").setTask(Task.TEXT_TO_VIDEO).setPrompt("a green square bouncing")
                 .setSampling(SamplingParams.newBuilder().setFrames(FRAMES).setSamples(1).setSeed(3L).build())
                 .build();
-        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new GenerateOperatorFactory(TestGenerators.loader(), new EngineConfig(2, 2, 1024)),
-                GenerationRequest::getRequestId, Types.STRING, 128, 1, 0)) {
+        try (var h = new GenerateHarness(new EngineConfig(2, 2, 1024))) {
             h.open();
-            h.processElement(request, 0);
-            h.endInput();
+            h.prompt(request);
+            h.endPrompts();
             chunks = h.extractOutputValues();
         }
         assertThat(chunks).hasSize(FRAMES);

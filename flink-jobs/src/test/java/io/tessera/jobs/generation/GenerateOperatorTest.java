@@ -17,10 +17,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -44,14 +43,11 @@ class GenerateOperatorTest {
                 .build();
     }
 
-    static KeyedOneInputStreamOperatorTestHarness<String, GenerationRequest, TokenChunk> harness(EngineConfig bounds)
-            throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(
-                new GenerateOperatorFactory(TestGenerators.loader(), bounds), GenerationRequest::getRequestId,
-                Types.STRING, 128, 1, 0);
+    static GenerateHarness harness(EngineConfig bounds) throws Exception {
+        return new GenerateHarness(bounds);
     }
 
-    static List<GenerationCompleted> completed(KeyedOneInputStreamOperatorTestHarness<?, ?, ?> h) {
+    static List<GenerationCompleted> completed(AbstractStreamOperatorTestHarness<?> h) {
         var records = h.getSideOutput(GenerateOperator.COMPLETED);
         return records == null ? List.of() : records.stream().map(StreamRecord::getValue).toList();
     }
@@ -89,8 +85,8 @@ class GenerateOperatorTest {
     void emitsAChunkPerFrameWithDenseSeqAndAFinalChunk() throws Exception {
         try (var h = harness(new EngineConfig(4, 4, 1024))) {
             h.open();
-            h.processElement(request("r1", FRAMES, 1, 42L), 0);
-            h.endInput();
+            h.prompt(request("r1", FRAMES, 1, 42L));
+            h.endPrompts();
 
             List<TokenChunk> chunks = h.extractOutputValues();
             List<GenerationCompleted> done = completed(h);
@@ -110,8 +106,8 @@ class GenerateOperatorTest {
     void fansARequestOutIntoSamplesWithTheirOwnSeeds() throws Exception {
         try (var h = harness(new EngineConfig(4, 4, 1024))) {
             h.open();
-            h.processElement(request("group", 1, 3, 7L), 0);
-            h.endInput();
+            h.prompt(request("group", 1, 3, 7L));
+            h.endPrompts();
 
             List<GenerationCompleted> done = completed(h);
             assertThat(done).extracting(GenerationCompleted::getSampleIndex).containsExactlyInAnyOrder(0, 1, 2);
@@ -126,12 +122,12 @@ class GenerateOperatorTest {
         try (var h = harness(new EngineConfig(1, 0, 1024))) {
             h.open();
             GenerateOperator op = (GenerateOperator) h.getOperator();
-            h.processElement(request("a", 1, 3, 1L), 0);
+            h.prompt(request("a", 1, 3, 1L));
             // processElement returned only once all three samples were in: with one slot, that means it
             // ran decode steps until samples 0 and 1 had finished (backpressure, not a buffer).
             assertThat(completed(h)).extracting(GenerationCompleted::getSampleIndex).containsExactly(0, 1);
             assertThat(op.inFlightSamples()).isEqualTo(1);
-            h.endInput();
+            h.endPrompts();
             assertThat(completed(h)).hasSize(3);
             assertWellFormed(h.extractOutputValues(), completed(h));
         }
@@ -141,9 +137,9 @@ class GenerateOperatorTest {
     void aRequestAlreadyInFlightIsDeadLettered() throws Exception {
         try (var h = harness(new EngineConfig(4, 4, 1024))) {
             h.open();
-            h.processElement(request("dup", 1, 1, 1L), 0);
-            h.processElement(request("dup", 1, 1, 1L), 0);
-            h.endInput();
+            h.prompt(request("dup", 1, 1, 1L));
+            h.prompt(request("dup", 1, 1, 1L));
+            h.endPrompts();
             assertThat(h.getSideOutput(DeadLetters.TAG)).singleElement()
                     .satisfies(r -> assertThat(r.getValue().getReason()).contains("already in flight"));
             assertThat(completed(h)).hasSize(1);
@@ -157,8 +153,8 @@ class GenerateOperatorTest {
         List<GenerationCompleted> referenceDone;
         try (var h = harness(new EngineConfig(4, 4, 1024))) {
             h.open();
-            h.processElement(request, 0);
-            h.endInput();
+            h.prompt(request);
+            h.endPrompts();
             reference = h.extractOutputValues();
             referenceDone = completed(h);
         }
@@ -167,7 +163,7 @@ class GenerateOperatorTest {
         List<TokenChunk> before;
         try (var h = harness(new EngineConfig(4, 4, 1024))) {
             h.open();
-            h.processElement(request, 0);
+            h.prompt(request);
             // A few decode steps: past the first frame, not to the end.
             int steps = tokensPerFrame + tokensPerFrame / 2;
             assertThat(Mailboxes.run(h, steps)).isEqualTo(steps);
@@ -181,7 +177,7 @@ class GenerateOperatorTest {
         try (var h = harness(new EngineConfig(4, 4, 1024))) {
             h.initializeState(snapshot);
             h.open();
-            h.endInput();
+            h.endPrompts();
             after = h.extractOutputValues();
             afterDone = completed(h);
         }

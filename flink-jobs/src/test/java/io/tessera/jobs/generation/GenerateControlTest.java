@@ -1,0 +1,222 @@
+package io.tessera.jobs.generation;
+
+import static io.tessera.jobs.generation.GenerateOperatorTest.assertWellFormed;
+import static io.tessera.jobs.generation.GenerateOperatorTest.completed;
+import static io.tessera.jobs.generation.GenerateOperatorTest.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tessera.generator.Generator;
+import io.tessera.generator.engine.EngineConfig;
+import io.tessera.generator.model.ModelConfig;
+import io.tessera.generator.model.Policy;
+import io.tessera.jobs.Mailboxes;
+import io.tessera.jobs.TestGenerators;
+import io.tessera.jobs.io.DeadLetters;
+import io.tessera.records.DeadLetter;
+import io.tessera.records.FinishReason;
+import io.tessera.records.GenerationCompleted;
+import io.tessera.records.PolicyUpdate;
+import io.tessera.records.Task;
+import io.tessera.records.TokenChunk;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Cancel and policy hot-swap in the generate operator, with the real engine and a tiny random-init model. */
+class GenerateControlTest {
+
+    static final EngineConfig BOUNDS = new EngineConfig(4, 4, 1024);
+    static int tokensPerFrame;
+    static String modelId;
+    static ModelConfig config;
+    /** Other weights for the same model config (another random init). */
+    static byte[] otherWeights;
+
+    @BeforeAll
+    static void model() {
+        try (Generator g = TestGenerators.loader().load()) {
+            tokensPerFrame = g.layout().generatedTokensPerFrame(Task.TEXT_TO_VIDEO);
+            GenerateOperatorTest.tokensPerFrame = tokensPerFrame;
+            modelId = g.modelId();
+            config = g.policy().config();
+        }
+        try (Policy other = Policy.randomInit(config, 12345L)) {
+            otherWeights = other.toBytes();
+        }
+    }
+
+    static PolicyUpdate inline(long version, String model, byte[] weights, String sha) {
+        return PolicyUpdate.newBuilder().setPolicyName("default").setVersion(version).setModelId(model)
+                .setWeights(ByteBuffer.wrap(weights)).setSha256(sha).build();
+    }
+
+    static PolicyUpdate good(long version) {
+        return inline(version, modelId, otherWeights, Policy.sha256(otherWeights));
+    }
+
+    static List<String> deadReasons(GenerateHarness h) {
+        var dead = h.getSideOutput(DeadLetters.TAG);
+        return dead == null ? List.of() : dead.stream().map(StreamRecord::getValue).map(DeadLetter::getReason).toList();
+    }
+
+    @Test
+    void cancelMidGenerationEndsEverySampleWithAFinalCancelledChunkAndFreesTheEngine() throws Exception {
+        try (var h = new GenerateHarness(BOUNDS)) {
+            h.open();
+            h.prompt(request("c", 4, 2, 5L));
+            int steps = tokensPerFrame + tokensPerFrame / 2;
+            assertThat(Mailboxes.run(h, steps)).isEqualTo(steps);
+            assertThat(h.generateOperator().admittedSamples()).isEqualTo(2);
+
+            h.cancel("c");
+
+            assertThat(h.generateOperator().admittedSamples()).isZero();
+            List<GenerationCompleted> done = completed(h);
+            assertThat(done).hasSize(2).allSatisfy(g -> {
+                assertThat(g.getFinishReason()).isEqualTo(FinishReason.CANCELLED);
+                // cancelled mid-frame: more than a frame, fewer than the four frames asked for
+                assertThat(g.getTokens().size()).isGreaterThan(tokensPerFrame).isLessThan(4 * tokensPerFrame);
+            });
+            List<TokenChunk> chunks = h.extractOutputValues();
+            assertWellFormed(chunks, done);
+            // the final chunk carries the partial frame
+            assertThat(chunks).filteredOn(TokenChunk::getFinal$).hasSize(2).allSatisfy(c -> {
+                assertThat(c.getFinishReason()).isEqualTo(FinishReason.CANCELLED);
+                assertThat(c.getTokens()).isNotEmpty().hasSizeLessThan(tokensPerFrame);
+            });
+            h.endPrompts();
+            assertThat(h.extractOutputValues()).hasSameSizeAs(chunks);
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numProcessingTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void aCancelBeforeItsPromptDropsThePromptAndClearsItsMarker() throws Exception {
+        try (var h = new GenerateHarness(BOUNDS)) {
+            h.open();
+            h.setProcessingTime(1_000L);
+            h.cancel("early");
+            assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+            assertThat(h.numProcessingTimeTimers()).isEqualTo(1);
+
+            h.prompt(request("early", 2, 2, 1L));
+
+            assertThat(h.generateOperator().admittedSamples()).isZero();
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numProcessingTimeTimers()).isZero();
+            assertThat(completed(h)).hasSize(2).allSatisfy(g -> {
+                assertThat(g.getFinishReason()).isEqualTo(FinishReason.CANCELLED);
+                assertThat(g.getTokens()).isEmpty();
+            });
+            assertThat(h.extractOutputValues()).hasSize(2).allSatisfy(c -> {
+                assertThat(c.getSeq()).isZero();
+                assertThat(c.getFinal$()).isTrue();
+                assertThat(c.getFinishReason()).isEqualTo(FinishReason.CANCELLED);
+            });
+            h.endPrompts();
+            assertThat(completed(h)).hasSize(2);
+        }
+    }
+
+    @Test
+    void aCancelForAnUnknownRequestLeavesOnlyAMarkerThatExpires() throws Exception {
+        try (var h = new GenerateHarness(BOUNDS)) {
+            h.open();
+            h.setProcessingTime(1_000L);
+            h.prompt(request("live", 2, 1, 1L));
+            h.cancel("ghost");
+            assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+            h.setProcessingTime(1_000L + GenerateOperator.CANCEL_MARKER_TTL_MS);
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numProcessingTimeTimers()).isZero();
+            h.endPrompts();
+            assertThat(completed(h)).singleElement()
+                    .satisfies(g -> assertThat(g.getFinishReason()).isNotEqualTo(FinishReason.CANCELLED));
+        }
+    }
+
+    @Test
+    void aPolicyUpdateMidGenerationChangesTheVersionOfLaterChunksOnly() throws Exception {
+        try (var h = new GenerateHarness(BOUNDS)) {
+            h.open();
+            h.prompt(request("p", 4, 1, 9L));
+            int steps = tokensPerFrame + 2;
+            assertThat(Mailboxes.run(h, steps)).isEqualTo(steps);
+            List<TokenChunk> before = h.extractOutputValues();
+            assertThat(before).hasSize(1).allSatisfy(c -> assertThat(c.getPolicyVersion()).isZero());
+
+            h.policy(good(5));
+            assertThat(h.generateOperator().policyVersion()).isEqualTo(5L);
+            h.endPrompts();
+
+            List<TokenChunk> all = h.extractOutputValues();
+            List<TokenChunk> after = all.subList(before.size(), all.size());
+            assertThat(after).hasSize(3).allSatisfy(c -> assertThat(c.getPolicyVersion()).isEqualTo(5L));
+            assertThat(completed(h)).singleElement().satisfies(g -> {
+                assertThat(g.getFirstPolicyVersion()).isZero();
+                assertThat(g.getPolicyVersion()).isEqualTo(5L);
+                assertThat(g.getTokens()).hasSize(4 * tokensPerFrame);
+            });
+            assertWellFormed(all, completed(h));
+            assertThat(deadReasons(h)).isEmpty();
+            System.out.printf("swap pause max %.2f ms (of which loading and verifying the weights %.2f ms, the rest "
+                            + "the first step under them); normal step mean %.2f ms, max %.2f ms (includes prefill)%n",
+                    h.generateOperator().swapPauseMaxMs(), h.generateOperator().lastSwapLoadMs(),
+                    h.generateOperator().normalStepMeanMs(),
+                    h.generateOperator().normalStepMaxMs());
+            assertThat(h.generateOperator().swapPauseMaxMs()).isPositive();
+        }
+    }
+
+    @Test
+    void badUpdatesGoToTheDeadLetterQueueAndStaleOnesAreIgnored() throws Exception {
+        try (var h = new GenerateHarness(BOUNDS)) {
+            h.open();
+            h.policy(inline(3, modelId, otherWeights, "00" + Policy.sha256(otherWeights).substring(2)));
+            h.policy(inline(3, "some-other-model", otherWeights, Policy.sha256(otherWeights)));
+            assertThat(h.generateOperator().policyVersion()).isZero();
+            assertThat(deadReasons(h)).hasSize(2);
+            assertThat(deadReasons(h).get(0)).contains("sha256");
+            assertThat(deadReasons(h).get(1)).contains("modelId").contains("some-other-model");
+
+            h.policy(good(4));
+            h.policy(good(2));
+            assertThat(h.generateOperator().policyVersion()).isEqualTo(4L);
+            assertThat(deadReasons(h)).hasSize(2);
+        }
+    }
+
+    @Test
+    void aRestoredOperatorRunsTheVersionItRanBeforeEvenWhenTheFileIsGone() throws Exception {
+        Path file = Files.createTempFile("policy", ".bin");
+        Files.write(file, otherWeights);
+        PolicyUpdate byUri = PolicyUpdate.newBuilder().setPolicyName("default").setVersion(7).setModelId(modelId)
+                .setUri(file.toUri().toString()).setSha256(Policy.sha256(otherWeights)).build();
+        OperatorSubtaskState snapshot;
+        try (var h = new GenerateHarness(BOUNDS)) {
+            h.open();
+            h.policy(byUri);
+            assertThat(h.generateOperator().policyVersion()).isEqualTo(7L);
+            h.prompt(request("r", 3, 1, 4L));
+            assertThat(Mailboxes.run(h, tokensPerFrame + 1)).isEqualTo(tokensPerFrame + 1);
+            snapshot = h.snapshot(1L, 1L);
+        }
+        Files.delete(file); // the restored job must not depend on re-reading it
+        try (var h = new GenerateHarness(BOUNDS)) {
+            h.initializeState(snapshot);
+            h.open();
+            assertThat(h.generateOperator().policyVersion()).isEqualTo(7L);
+            h.endPrompts();
+            assertThat(h.extractOutputValues()).isNotEmpty()
+                    .allSatisfy(c -> assertThat(c.getPolicyVersion()).isEqualTo(7L));
+            assertThat(completed(h)).singleElement()
+                    .satisfies(g -> assertThat(g.getPolicyVersion()).isEqualTo(7L));
+        }
+    }
+}
