@@ -25,7 +25,8 @@ public final class Tessera {
         generate generate one clip in this process (no Kafka, no Flink): PNG frames, GIF and WAV
         train    train the default transformer on the world (checkpoints, resumes when run again)
         eval     score a model's prompt adherence with the world's detector; last line adherence=.. psnr=..
-        bench    'bench engine': tokens/s at batch 1, 8 and 32 against one request at a time
+        bench    'bench engine': tokens/s at batch 1, 8 and 32 against one request at a time;
+                 'bench pipeline [--prompts N] [--frames N]': Kafka + Flink pipeline against the bare engine
         help     this text
 
       'tessera COMMAND --help' describes a command's options.
@@ -89,8 +90,11 @@ public final class Tessera {
   }
 
   private static int bench(String[] args, PrintStream out) {
+    if (args.length > 0 && args[0].equals("pipeline")) {
+      return PipelineBenchmark.run(Arrays.copyOfRange(args, 1, args.length), out);
+    }
     if (args.length == 0 || !args[0].equals("engine")) {
-      throw new UsageException("usage: tessera bench engine [options]; 'bench engine --help' lists them");
+      throw new UsageException("usage: tessera bench engine|pipeline [options]; 'bench engine --help' lists them");
     }
     io.tessera.generator.engine.EngineBenchmark.run(Arrays.copyOfRange(args, 1, args.length), out);
     return OK;

@@ -1,0 +1,365 @@
+package io.tessera.deploy;
+
+import io.tessera.embedded.EmbeddedKafka;
+import io.tessera.generator.ClipLayout;
+import io.tessera.generator.Generator;
+import io.tessera.generator.engine.Admission;
+import io.tessera.generator.engine.EngineConfig;
+import io.tessera.generator.engine.FinishReason;
+import io.tessera.generator.engine.GenerationEngine;
+import io.tessera.generator.engine.SampleTimings;
+import io.tessera.generator.engine.SamplingConfig;
+import io.tessera.generator.engine.TokenListener;
+import io.tessera.generator.world.ClipSpec;
+import io.tessera.generator.world.Split;
+import io.tessera.jobs.GenerationJob;
+import io.tessera.jobs.JobConfig;
+import io.tessera.jobs.LocalCluster;
+import io.tessera.records.GenerationCompleted;
+import io.tessera.records.GenerationRequest;
+import io.tessera.records.SamplingParams;
+import io.tessera.records.Task;
+import io.tessera.records.TokenChunk;
+import io.tessera.schemas.Topics;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * {@code bench pipeline}: the same text-to-video prompts through the whole pipeline (an in-process Kafka broker
+ * and a local Flink cluster running {@link GenerationJob} with the default generator, parallelism 1, so one
+ * engine batches them all) and through the bare engine in this JVM (all submitted at once, continuous batching).
+ * Pipeline: tokens/s from the first publish to the last final chunk consumed, time to first token = publish to
+ * the first chunk consumed (a chunk is one frame, so it also holds the frame's tokens). Engine: tokens/s from the
+ * first submit to the last finish, time to first token = submit to the first token (and, for a like-for-like
+ * figure, to the first complete frame). Both runs start after a one-frame warm-up request (job start-up and model
+ * load are not measured). Last line: {@code pipeline_vs_engine=<ratio> ttft_added_p50_ms=<ms>}.
+ *
+ * <p>Options: {@code --prompts N} (16), {@code --frames N} (8).
+ */
+final class PipelineBenchmark {
+
+  static final Set<String> OPTIONS = Set.of("prompts", "frames");
+  private static final Duration PATIENCE = Duration.ofMinutes(15);
+  private static final long SEED_BASE = 4242L;
+
+  private PipelineBenchmark() {}
+
+  /** One measured run: per request, when it went in and when its first and last output came out (nanoTime). */
+  record Run(Map<String, Long> startNanos, Map<String, Long> firstNanos, Map<String, Long> firstFrameNanos,
+      Map<String, Long> doneNanos, Map<String, List<Integer>> tokens, Map<String, Map<String, Long>> wallMs) {
+
+    static Run empty() {
+      return new Run(new LinkedHashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(),
+          new HashMap<>());
+    }
+
+    /** Pipeline only: wall-clock milestones of a request (epoch ms), for the latency breakdown. */
+    Map<String, Long> wall(String id) {
+      return wallMs.computeIfAbsent(id, k -> new HashMap<>());
+    }
+
+    long tokenCount() {
+      return tokens.values().stream().mapToLong(List::size).sum();
+    }
+
+    double seconds() {
+      long start = startNanos.values().stream().min(Long::compare).orElseThrow();
+      long end = doneNanos.values().stream().max(Long::compare).orElseThrow();
+      return (end - start) / 1e9;
+    }
+
+    double tokensPerSecond() {
+      return tokenCount() / seconds();
+    }
+
+    List<Double> ttftMs(Map<String, Long> at) {
+      return startNanos.keySet().stream().map(id -> (at.get(id) - startNanos.get(id)) / 1e6).sorted().toList();
+    }
+  }
+
+  static int run(String[] argv, PrintStream out) {
+    Args args = Args.parse("bench pipeline", argv, OPTIONS, Set.of());
+    args.requireNoPositional();
+    int prompts = args.intValue("prompts", 16, 1, 64);
+    int frames = args.intValue("frames", 8, 1, 64);
+    List<GenerationRequest> requests = requests(prompts, frames);
+    EngineConfig engine = EngineConfig.DEFAULT;
+    out.printf("pipeline benchmark: %d text-to-video prompts x %d frames, default generator, engine batch %d queue %d,"
+            + " %d cores%n", prompts, frames, engine.maxBatch(), engine.maxQueue(),
+        Runtime.getRuntime().availableProcessors());
+    Path work;
+    try {
+      work = Files.createTempDirectory("tessera-bench-pipeline");
+    } catch (IOException e) {
+      throw new StackException("cannot create a temp directory for the benchmark: " + e.getMessage(), e);
+    }
+    try {
+      Run pipeline = pipeline(work, requests, out);
+      Run bare = engine(requests, engine, out);
+      report(pipeline, bare, prompts, out);
+      return 0;
+    } finally {
+      Checkpoints.delete(work);
+    }
+  }
+
+  /** Prompts of the clip world (fixed seeds), one sample each. */
+  static List<GenerationRequest> requests(int prompts, int frames) {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    List<GenerationRequest> out = new ArrayList<>();
+    for (int i = 0; i < prompts; i++) {
+      long seed = SEED_BASE + i;
+      out.add(GenerationRequest.newBuilder()
+          .setRequestId("bench-" + run + "-" + i).setTask(Task.TEXT_TO_VIDEO)
+          .setPrompt(ClipSpec.random(seed, Split.TRAIN, frames).prompt())
+          .setSampling(SamplingParams.newBuilder().setFrames(frames).setSamples(1).setSeed(seed).build())
+          .build());
+    }
+    return out;
+  }
+
+  /** Kafka + local Flink running GenerationJob: a warm-up request, then all prompts at once. */
+  static Run pipeline(Path work, List<GenerationRequest> requests, PrintStream out) {
+    String run = requests.get(0).getRequestId().substring(0, requests.get(0).getRequestId().lastIndexOf('-'));
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"), 0)) {
+      kafka.createTopics(Topics.ALL);
+      Configuration conf = LocalCluster.configuration(work, 1);
+      StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
+      JobConfig cfg = JobConfig.fromArgs(new String[] {"--bootstrap", kafka.bootstrapServers(), "--group-prefix", run});
+      GenerationJob.addToEnvironment(env, cfg);
+      JobClient job = env.executeAsync("tessera-bench-pipeline");
+      try (KafkaProducer<byte[], byte[]> producer = producer(kafka.bootstrapServers());
+          KafkaConsumer<byte[], byte[]> consumer = consumer(kafka.bootstrapServers(), run)) {
+        consumer.subscribe(List.of(Topics.TOKENS.name(), Topics.GENERATIONS.name()));
+        long t0 = System.nanoTime();
+        GenerationRequest warm = warmUp(run + "-warmup");
+        Run warmRun = Run.empty();
+        send(producer, warm, warmRun);
+        consume(consumer, job, warmRun, Set.of(warm.getRequestId()));
+        out.printf("pipeline: job running and warm (first chunk of a warm-up request %d ms after submitting the job)%n",
+            (warmRun.firstNanos().get(warm.getRequestId()) - t0) / 1_000_000);
+        Run measured = Run.empty();
+        for (GenerationRequest r : requests) {
+          send(producer, r, measured);
+        }
+        producer.flush();
+        Set<String> ids = new HashSet<>(measured.startNanos().keySet());
+        consume(consumer, job, measured, ids);
+        return measured;
+      } finally {
+        job.cancel();
+        try {
+          job.getJobExecutionResult().get(1, TimeUnit.MINUTES);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException | InterruptedException e) {
+          // cancelled (or already failed, reported above); the cluster stops with the environment
+        }
+      }
+    } catch (Exception e) {
+      if (e instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new StackException("bench pipeline failed: " + Failures.rootMessage(e), e);
+    }
+  }
+
+  private static GenerationRequest warmUp(String id) {
+    return GenerationRequest.newBuilder().setRequestId(id).setTask(Task.TEXT_TO_VIDEO).setPrompt("a red circle")
+        .setSampling(SamplingParams.newBuilder().setFrames(1).setSamples(1).setSeed(1L).build()).build();
+  }
+
+  private static void send(KafkaProducer<byte[], byte[]> producer, GenerationRequest r, Run run) {
+    GenerationRequest stamped = GenerationRequest.newBuilder(r).setCreatedAtMs(System.currentTimeMillis()).build();
+    run.startNanos().put(r.getRequestId(), System.nanoTime());
+    run.wall(r.getRequestId()).put("published", stamped.getCreatedAtMs());
+    producer.send(new ProducerRecord<>(Topics.PROMPTS.name(), r.getRequestId().getBytes(StandardCharsets.UTF_8),
+        Topics.PROMPTS.codec().encode(stamped)));
+  }
+
+  /** Polls tokens until every id has its final chunk; repeats (by request, sample, seq) are dropped. */
+  private static void consume(KafkaConsumer<byte[], byte[]> consumer, JobClient job, Run run, Set<String> ids)
+      throws Exception {
+    Set<String> seen = new HashSet<>();
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    while (!run.doneNanos().keySet().containsAll(ids)
+        || !ids.stream().allMatch(id -> run.wall(id).containsKey("arrived"))) {
+      if (System.nanoTime() > deadline) {
+        throw new StackException("bench pipeline: only " + run.doneNanos().size() + " of " + ids.size()
+            + " requests finished within " + PATIENCE.toMinutes() + " minutes");
+      }
+      if (job.getJobStatus().get().isGloballyTerminalState()) {
+        throw new StackException("bench pipeline: the generation job ended: " + job.getJobStatus().get());
+      }
+      for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(20))) {
+        long now = System.nanoTime();
+        if (r.topic().equals(Topics.GENERATIONS.name())) {
+          GenerationCompleted g = Topics.GENERATIONS.codec().decode(r.value());
+          if (ids.contains(g.getRequestId())) {
+            Map<String, Long> w = run.wall(g.getRequestId());
+            w.putIfAbsent("arrived", g.getCompletedAtMs() - g.getTotalMs());
+            w.putIfAbsent("operatorQueued", g.getQueuedMs());
+            w.putIfAbsent("operatorFirstToken", g.getTimeToFirstTokenMs());
+          }
+          continue;
+        }
+        TokenChunk c = Topics.TOKENS.codec().decode(r.value());
+        String id = c.getRequestId();
+        if (!ids.contains(id) || !seen.add(id + "#" + c.getSampleIndex() + "#" + c.getSeq())) {
+          continue;
+        }
+        if (run.firstNanos().putIfAbsent(id, now) == null) {
+          run.wall(id).put("firstEmitted", c.getEmittedAtMs());
+          run.wall(id).put("firstConsumed", System.currentTimeMillis());
+        }
+        run.tokens().computeIfAbsent(id, k -> new ArrayList<>()).addAll(c.getTokens());
+        if (c.getFinal$()) {
+          run.doneNanos().put(id, now);
+        }
+      }
+    }
+  }
+
+  /** The bare engine in this JVM on the same requests: a warm-up request, then all submitted at once. */
+  static Run engine(List<GenerationRequest> requests, EngineConfig config, PrintStream out) {
+    try (Generator generator = Generator.loadDefault(); GenerationEngine engine = generator.newEngine(config)) {
+      ClipLayout layout = generator.layout();
+      Run warm = Run.empty();
+      generate(generator, engine, layout, List.of(warmUp("engine-warmup")), warm);
+      out.println("engine: warm");
+      Run measured = Run.empty();
+      generate(generator, engine, layout, requests, measured);
+      return measured;
+    }
+  }
+
+  private static void generate(Generator generator, GenerationEngine engine, ClipLayout layout,
+      List<GenerationRequest> requests, Run run) {
+    Map<String, Integer> perFrame = new HashMap<>();
+    TokenListener listener = new TokenListener() {
+      @Override
+      public void onToken(String sampleId, int position, int token, float logprob, long policyVersion) {
+        long now = System.nanoTime();
+        run.firstNanos().putIfAbsent(sampleId, now);
+        if (position + 1 == perFrame.get(sampleId)) {
+          run.firstFrameNanos().putIfAbsent(sampleId, now);
+        }
+        run.tokens().computeIfAbsent(sampleId, k -> new ArrayList<>()).add(token);
+      }
+
+      @Override
+      public void onFinished(String sampleId, FinishReason reason, SampleTimings timings) {
+        long now = System.nanoTime();
+        run.doneNanos().put(sampleId, now);
+        run.firstFrameNanos().putIfAbsent(sampleId, now);
+      }
+    };
+    for (GenerationRequest r : requests) {
+      SamplingParams p = r.getSampling();
+      // Sample 0 of a request samples with the request's seed, as in the generate operator.
+      SamplingConfig sampling = new SamplingConfig(p.getTemperature(), p.getTopK(), p.getTopP(), p.getGuidanceScale(),
+          p.getSeed());
+      perFrame.put(r.getRequestId(), layout.generatedTokensPerFrame(r.getTask()));
+      long now = System.nanoTime();
+      var request = generator.sampleRequest(r.getRequestId(), r.getTask(), r.getPrompt(), List.of(), null,
+          p.getFrames(), sampling, now);
+      run.startNanos().put(r.getRequestId(), now);
+      while (engine.submit(request, listener) != Admission.ACCEPTED) {
+        engine.step(); // full: make room, as the operator's backpressure does
+      }
+    }
+    while (engine.admitted() > 0) {
+      engine.step();
+    }
+  }
+
+  static void report(Run pipeline, Run engine, int prompts, PrintStream out) {
+    int same = 0;
+    for (String id : engine.tokens().keySet()) {
+      same += engine.tokens().get(id).equals(pipeline.tokens().get(id)) ? 1 : 0;
+    }
+    List<Double> pTtft = pipeline.ttftMs(pipeline.firstNanos());
+    List<Double> eTtft = engine.ttftMs(engine.firstNanos());
+    List<Double> eFrame = engine.ttftMs(engine.firstFrameNanos());
+    out.printf("pipeline: %8.1f tokens/s (%d tokens in %.2f s)  time to first token p50 %.1f ms p99 %.1f ms"
+            + " (publish -> first chunk consumed; a chunk is one frame)%n", pipeline.tokensPerSecond(),
+        pipeline.tokenCount(), pipeline.seconds(), percentile(pTtft, 50), percentile(pTtft, 99));
+    out.printf("engine:   %8.1f tokens/s (%d tokens in %.2f s)  time to first token p50 %.1f ms p99 %.1f ms"
+            + " (submit -> first token); to first frame p50 %.1f ms p99 %.1f ms%n", engine.tokensPerSecond(),
+        engine.tokenCount(), engine.seconds(), percentile(eTtft, 50), percentile(eTtft, 99),
+        percentile(eFrame, 50), percentile(eFrame, 99));
+    List<Double> arrivals = pipeline.wallMs().values().stream().filter(w -> w.containsKey("arrived"))
+        .map(w -> (double) (w.get("arrived") - w.get("published"))).sorted().toList();
+    out.printf("pipeline: publish -> generate operator min %.0f ms p50 %.0f ms max %.0f ms (arrival = processElement)%n",
+        arrivals.get(0), percentile(arrivals, 50), arrivals.get(arrivals.size() - 1));
+    out.printf("pipeline breakdown p50: publish -> generate operator %.0f ms, queued in the engine %.0f ms,"
+            + " first token %.0f ms after arrival, first chunk emitted %.0f ms after arrival,"
+            + " emitted -> consumed %.0f ms%n",
+        p50(pipeline, "published", "arrived"), p50(pipeline, null, "operatorQueued"),
+        p50(pipeline, null, "operatorFirstToken"), p50(pipeline, "arrived", "firstEmitted"),
+        p50(pipeline, "firstEmitted", "firstConsumed"));
+    double ratio = pipeline.tokensPerSecond() / engine.tokensPerSecond();
+    double added = percentile(pTtft, 50) - percentile(eTtft, 50);
+    out.printf("identical tokens pipeline vs engine: %d/%d; time to first frame added by the pipeline p50 %.1f ms%n",
+        same, prompts, percentile(pTtft, 50) - percentile(eFrame, 50));
+    out.printf("pipeline_vs_engine=%.3f ttft_added_p50_ms=%.1f%n", ratio, added);
+  }
+
+  /** Median over requests of {@code to - from} (or of {@code to} alone when {@code from} is null), ms. */
+  private static double p50(Run run, String from, String to) {
+    List<Double> values = run.wallMs().values().stream()
+        .filter(w -> w.containsKey(to) && (from == null || w.containsKey(from)))
+        .map(w -> (double) (w.get(to) - (from == null ? 0 : w.get(from)))).sorted().toList();
+    return values.isEmpty() ? Double.NaN : percentile(values, 50);
+  }
+
+  /** Nearest-rank percentile of sorted values. */
+  static double percentile(List<Double> sorted, int p) {
+    int rank = (int) Math.ceil(p / 100.0 * sorted.size());
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
+  }
+
+  private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    return new KafkaProducer<>(p);
+  }
+
+  private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, String run) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, run + "-bench-consumer");
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "5");
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    return new KafkaConsumer<>(p);
+  }
+}
