@@ -117,6 +117,10 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
     /** Samples not yet admitted: the rest of the current request, or restored ones beyond capacity. */
     private transient ArrayDeque<SampleProgress> waiting;
     private transient boolean stepScheduled;
+    /** A request was taken from the input since the last decode-step mail ran. */
+    private transient boolean inputSinceLastMail;
+    /** Decode steps put off in a row so pending input could be read first; bounded by {@link #maxBatch}. */
+    private transient int deferredSteps;
     private transient ListState<byte[]> checkpointed;
     private transient List<InFlightCodec.Entry> restored;
     private transient Counter tokensOut;
@@ -267,6 +271,7 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
             return;
         }
         waiting.addAll(samples);
+        inputSinceLastMail = true;
         admitWaiting(true);
     }
 
@@ -487,13 +492,30 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
         }
     }
 
-    /** One engine step as a mail; re-enqueues itself while there is work, so input and checkpoints interleave. */
+    /**
+     * One engine step as a mail; re-enqueues itself while there is work, so input and checkpoints interleave.
+     *
+     * <p>While any mail is queued, Flink's task reads one input record per mailbox loop, so with the step
+     * mail always queued a burst of N requests would join the batch one decode step apart. When a request
+     * arrived since the last mail and the engine has room, the step is put off once more (a cheap mail)
+     * so the next pending record is read first: a burst joins the same step. The deferral ends when the
+     * input is drained, the engine is full, or {@link #maxBatch} steps were put off in a row; a full
+     * engine always steps, which is what {@code processElement}'s yield waits for.
+     */
     private void step() throws Exception {
         stepScheduled = false;
         if (engine == null) {
             return; // closed
         }
         admitWaiting(false);
+        if (inputSinceLastMail && waiting.isEmpty() && engine.hasCapacity() && deferredSteps < maxBatch) {
+            inputSinceLastMail = false;
+            deferredSteps++;
+            scheduleStep();
+            return;
+        }
+        inputSinceLastMail = false;
+        deferredSteps = 0;
         if (engine.admitted() > 0) {
             timedStep();
         }
