@@ -48,7 +48,7 @@ class SubmissionParserTest {
         assertThat(s.temperature()).isEqualTo(1.0f);
         assertThat(s.topK()).isZero();
         assertThat(s.topP()).isEqualTo(1.0f);
-        assertThat(s.guidanceScale()).isEqualTo(1.0f);
+        assertThat(s.guidanceScale()).isEqualTo(SubmissionParser.DEFAULT_GUIDANCE);
         assertThat(s.deadlineMs()).isNull();
         assertThat(s.frames()).isEmpty();
     }

@@ -54,7 +54,7 @@ record PromptOptions(
               --temperature T      sampling temperature, (0, 10] (default: 1.0)
               --top-k K            top-k, 0 disables (default: 0)
               --top-p P            nucleus sampling, (0, 1] (default: 1.0)
-              --guidance G         classifier-free guidance scale, [0, 20] (default: 1.0)
+              --guidance G         classifier-free guidance scale, [0, 20] (default: 3.0)
               --image FILE         conditioning image (PNG or JPEG) for IMAGE_TO_VIDEO
               --video FILE...      conditioning frames (PNG or JPEG) for VIDEO_CONTINUATION and VIDEO_TO_AUDIO
               --audio FILE         conditioning audio (WAV) for VIDEO_CONTINUATION
