@@ -173,9 +173,7 @@ public final class AudioTokenizer {
      * are fewer distinct features than codes, the spare codes repeat a centroid and are never emitted.
      */
     public static AudioTokenizer train(Iterable<float[]> clips16k, int codes, int iterations, long seed) {
-        java.util.Map<String, Integer> index = new java.util.HashMap<>();
-        List<float[]> distinct = new ArrayList<>();
-        List<Double> counts = new ArrayList<>();
+        KMeans.Points points = new KMeans.Points();
         for (float[] a : clips16k) {
             for (int f = 0; f < a.length / World.SAMPLES_PER_FRAME; f++) {
                 float[] v = feature(a, f);
@@ -185,19 +183,10 @@ public final class AudioTokenizer {
                 for (int k = 0; k < v.length; k++) {
                     v[k] = (float) (Math.round(v[k] / QUANTUM) * QUANTUM);
                 }
-                String key = java.util.Arrays.toString(v);
-                Integer at = index.get(key);
-                if (at == null) {
-                    index.put(key, distinct.size());
-                    distinct.add(v);
-                    counts.add(1.0);
-                } else {
-                    counts.set(at, counts.get(at) + 1);
-                }
+                points.add(v);
             }
         }
-        double[] w = counts.stream().mapToDouble(Double::doubleValue).toArray();
-        float[][] learned = KMeans.fit(distinct.toArray(new float[0][]), w, codes - 1, iterations, seed);
+        float[][] learned = points.fit(codes - 1, iterations, seed);
         float[][] all = new float[codes][];
         all[0] = silence();
         System.arraycopy(learned, 0, all, 1, learned.length);

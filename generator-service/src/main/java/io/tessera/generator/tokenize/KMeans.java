@@ -1,6 +1,10 @@
 package io.tessera.generator.tokenize;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -11,6 +15,35 @@ import java.util.SplittableRandom;
 final class KMeans {
 
     private KMeans() {}
+
+    /**
+     * Training points with duplicates collapsed into weights, in first-seen order (so a fit stays a
+     * deterministic function of the data order and the seed).
+     */
+    static final class Points {
+        private final Map<String, Integer> index = new HashMap<>();
+        private final List<float[]> distinct = new ArrayList<>();
+        private final List<Double> counts = new ArrayList<>();
+
+        /** Counts {@code v} once more; a copy is kept the first time it is seen. */
+        void add(float[] v) {
+            String key = Arrays.toString(v);
+            Integer at = index.get(key);
+            if (at == null) {
+                index.put(key, distinct.size());
+                distinct.add(v.clone());
+                counts.add(1.0);
+            } else {
+                counts.set(at, counts.get(at) + 1);
+            }
+        }
+
+        /** {@link KMeans#fit} on the distinct points, weighted by how often each was added. */
+        float[][] fit(int k, int maxIter, long seed) {
+            double[] w = counts.stream().mapToDouble(Double::doubleValue).toArray();
+            return KMeans.fit(distinct.toArray(new float[0][]), w, k, maxIter, seed);
+        }
+    }
 
     /** Returns k centroids (k, d); when there are fewer distinct points than k, the rest repeat. */
     static float[][] fit(float[][] x, double[] w, int k, int maxIter, long seed) {

@@ -2,10 +2,6 @@ package io.tessera.generator.tokenize;
 
 import io.tessera.generator.world.World;
 import java.awt.image.BufferedImage;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The baseline the shipped {@link VideoTokenizer} was chosen against: plain k-means over raw RGB
@@ -70,26 +66,15 @@ final class RgbPatchTokenizer implements VideoCodec {
     }
 
     static RgbPatchTokenizer train(Iterable<BufferedImage> frames, int patch, int codes, int iterations, long seed) {
-        Map<String, Integer> index = new HashMap<>();
-        List<float[]> distinct = new ArrayList<>();
-        List<Double> counts = new ArrayList<>();
+        KMeans.Points points = new KMeans.Points();
         int g = World.SIZE / patch;
         for (BufferedImage f : frames) {
             BufferedImage img = Images.toWorldSize(f);
             for (int t = 0; t < g * g; t++) {
                 float[] v = vector(img, patch, t);
-                String key = java.util.Arrays.toString(v);
-                Integer at = index.get(key);
-                if (at == null) {
-                    index.put(key, distinct.size());
-                    distinct.add(v);
-                    counts.add(1.0);
-                } else {
-                    counts.set(at, counts.get(at) + 1);
-                }
+                points.add(v);
             }
         }
-        double[] w = counts.stream().mapToDouble(Double::doubleValue).toArray();
-        return new RgbPatchTokenizer(patch, KMeans.fit(distinct.toArray(new float[0][]), w, codes, iterations, seed));
+        return new RgbPatchTokenizer(patch, points.fit(codes, iterations, seed));
     }
 }

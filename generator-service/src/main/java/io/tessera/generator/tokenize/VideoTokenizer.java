@@ -8,10 +8,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The shipped video tokenizer: a 64x64 frame is a 4x4 grid of 16x16 patches, and each patch is one
@@ -152,9 +148,7 @@ public final class VideoTokenizer implements VideoCodec {
 
     /** Learns {@code masks} coverage masks from the non-empty patches of the given frames. */
     public static VideoTokenizer train(Iterable<BufferedImage> frames, int masks, int iterations, long seed) {
-        Map<String, Integer> index = new HashMap<>();
-        List<float[]> distinct = new ArrayList<>();
-        List<Double> counts = new ArrayList<>();
+        KMeans.Points points = new KMeans.Points();
         float[] alpha = new float[PATCH * PATCH];
         for (BufferedImage f : frames) {
             BufferedImage img = Images.toWorldSize(f);
@@ -162,19 +156,10 @@ public final class VideoTokenizer implements VideoCodec {
                 if (patchMask(img, t, alpha) < 0) {
                     continue;
                 }
-                String key = java.util.Arrays.toString(alpha);
-                Integer at = index.get(key);
-                if (at == null) {
-                    index.put(key, distinct.size());
-                    distinct.add(alpha.clone());
-                    counts.add(1.0);
-                } else {
-                    counts.set(at, counts.get(at) + 1);
-                }
+                points.add(alpha);
             }
         }
-        double[] w = counts.stream().mapToDouble(Double::doubleValue).toArray();
-        return new VideoTokenizer(KMeans.fit(distinct.toArray(new float[0][]), w, masks, iterations, seed));
+        return new VideoTokenizer(points.fit(masks, iterations, seed));
     }
 
     public void write(OutputStream out) throws IOException {
