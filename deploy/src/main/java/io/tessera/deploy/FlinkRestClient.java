@@ -26,6 +26,9 @@ final class FlinkRestClient {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration UPLOAD_TIMEOUT = Duration.ofMinutes(5);
   private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(2);
+  /** A starting cluster answers 503 ("ongoing leader election") until its dispatcher leads: wait this long. */
+  private static final Duration LEADER_WAIT = Duration.ofSeconds(30);
+  private static final long LEADER_POLL_MS = 250;
 
   private final URI base;
   private final HttpClient http;
@@ -119,7 +122,12 @@ final class FlinkRestClient {
 
   private JsonNode send(HttpRequest request, String what) {
     try {
+      long deadline = System.nanoTime() + LEADER_WAIT.toNanos();
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      while (response.statusCode() == 503 && System.nanoTime() < deadline) {
+        Thread.sleep(LEADER_POLL_MS);
+        response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      }
       JsonNode json = response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
       if (response.statusCode() / 100 != 2) {
         JsonNode errors = json.path("errors");
