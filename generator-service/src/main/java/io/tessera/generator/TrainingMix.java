@@ -33,6 +33,13 @@ public final class TrainingMix implements SequenceSource {
     public static final double DEFAULT_DROPOUT = 0.1;
     public static final int MIN_CONTEXT_FRAMES = 2;
     public static final int MAX_CONTEXT_FRAMES = 8;
+    /**
+     * The first generated frames of a video task carry what the prompt asks for (which objects, where,
+     * and which way they start to move); every later frame follows from them. They are a few dozen of
+     * ~300 targets, so they weigh {@value #KEY_FRAME_WEIGHT} times as much in the loss.
+     */
+    public static final int KEY_FRAMES = 2;
+    public static final float KEY_FRAME_WEIGHT = 4f;
 
     private final Tokenizers tokenizers;
     private final SequenceLayout layout;
@@ -91,7 +98,7 @@ public final class TrainingMix implements SequenceSource {
             throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
         }
         int[][] tokens = new int[batchSize][];
-        boolean[][] mask = new boolean[batchSize][];
+        float[][] weight = new float[batchSize][];
         for (int b = 0; b < batchSize; b++) {
             TrainingSequence s = sequence(seed, step * batchSize + b);
             if (maxTokens <= s.firstTarget() + 1) {
@@ -101,10 +108,20 @@ public final class TrainingMix implements SequenceSource {
             }
             int n = Math.min(s.length(), maxTokens);
             tokens[b] = Arrays.copyOf(s.tokens(), n);
-            mask[b] = new boolean[n];
-            Arrays.fill(mask[b], s.firstTarget(), n, true);
+            weight[b] = lossWeights(s, n);
         }
-        return new TrainingBatch(tokens, mask);
+        return new TrainingBatch(tokens, weight);
+    }
+
+    /** Loss weight per token of {@code s} cut to {@code n} tokens: 0 on the prefix, 1 on targets, more on key frames. */
+    float[] lossWeights(TrainingSequence s, int n) {
+        float[] w = new float[n];
+        Arrays.fill(w, s.firstTarget(), n, 1f);
+        if (s.task() != Task.VIDEO_TO_AUDIO) {
+            int keyEnd = Math.min(n, s.firstTarget() + KEY_FRAMES * layout.generatedTokensPerFrame(s.task()));
+            Arrays.fill(w, s.firstTarget(), keyEnd, KEY_FRAME_WEIGHT);
+        }
+        return w;
     }
 
     /** The i-th training sequence of this mix's seed. */

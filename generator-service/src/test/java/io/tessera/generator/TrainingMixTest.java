@@ -43,7 +43,7 @@ class TrainingMixTest {
             TrainingSequence s = mix.sequence(4, 3 * 8 + b);
             assertThat(batch.tokens()[b]).isEqualTo(s.tokens());
             for (int t = 0; t < s.length(); t++) {
-                assertThat(batch.lossMask()[b][t]).isEqualTo(t >= s.firstTarget());
+                assertThat(batch.isTarget(b, t)).isEqualTo(t >= s.firstTarget());
             }
         }
         var cut = mix.batch(4, 3, 8, 340);

@@ -2,6 +2,7 @@ package io.tessera.generator.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
@@ -30,8 +31,9 @@ import java.util.Properties;
 import java.util.stream.Stream;
 
 /**
- * Next-token pretraining of a {@link Policy} on any {@link SequenceSource}: AdamW, cross-entropy on
- * the masked target positions, a progress line (step, loss, tokens/s, time left), checkpoints every
+ * Next-token pretraining of a {@link Policy} on any {@link SequenceSource}: AdamW, cross-entropy
+ * weighted per target position ({@link TrainingBatch#lossWeight}), steps with a non-finite loss or
+ * gradient skipped, a progress line (step, loss, tokens/s, time left), checkpoints every
  * {@code checkpointEvery} steps (policy + optimizer moments + step + data seed; the data stream is
  * counter-based, so the step is its whole random state), and resume from the latest checkpoint.
  *
@@ -44,10 +46,16 @@ public final class Pretrainer {
     static final String STATE_FILE = "trainer.properties";
     static final String LATEST = "latest";
     private static final int KEEP = 2;
+    /**
+     * A step whose loss or gradient is not finite is skipped (no update, gradients cleared), as loss
+     * scalers do; the weights stay finite. This many non-finite steps in a row stop training.
+     */
+    static final int MAX_NON_FINITE_IN_A_ROW = 5;
 
     private final TrainOptions options;
     private final SequenceSource source;
     private float lastLoss = Float.NaN;
+    private long skippedSteps;
 
     public Pretrainer(TrainOptions options, SequenceSource source) {
         this.options = options;
@@ -57,6 +65,11 @@ public final class Pretrainer {
     /** Mean loss of the last step run. */
     public float lastLoss() {
         return lastLoss;
+    }
+
+    /** Steps skipped because their loss or gradient was not finite, in this trainer's runs. */
+    public long skippedSteps() {
+        return skippedSteps;
     }
 
     /** The step the latest checkpoint in {@code dir} reached, or -1 if there is none. */
@@ -122,25 +135,25 @@ public final class Pretrainer {
         long t0 = System.nanoTime();
         long tokensSeen = 0;
         long version = policy.version();
+        int nonFiniteInARow = 0;
         try {
             for (long step = startStep; step < endStep; step++) {
                 TrainingBatch batch = source.batch(options.seed(), step, options.batch(), options.seqLen() + 1);
                 try (NDManager sm = root.newSubManager()) {
-                    int[] counted = new int[2];
-                    NDArray[] xym = tensors(batch, sm, counted);
+                    double[] weightSum = new double[1];
+                    int[] realInputs = new int[1];
+                    NDArray[] xyw = tensors(batch, sm, weightSum, realInputs);
                     NDArray loss;
                     try (GradientCollector gc = engine.newGradientCollector()) {
-                        NDArray logits = Transformer.forward(policy, xym[0], sm); // (B, T, V)
+                        NDArray logits = Transformer.forward(policy, xyw[0], sm); // (B, T, V)
                         NDArray logp = logits.logSoftmax(2);
-                        NDArray picked = logp.gather(xym[1].expandDims(2), 2).squeeze(2); // (B, T)
-                        loss = picked.mul(xym[2]).sum().neg().div(Math.max(1, counted[0]));
+                        NDArray picked = logp.gather(xyw[1].expandDims(2), 2).squeeze(2); // (B, T)
+                        // weighted mean of -log p(target); where() keeps a 0-weight -inf from becoming NaN
+                        NDArray weighted = NDArrays.where(xyw[2].gt(0f), picked.mul(xyw[2]), sm.zeros(picked.getShape()));
+                        loss = weighted.sum().neg().div((float) Math.max(1e-6, weightSum[0]));
                         gc.backward(loss);
                     }
                     lastLoss = loss.getFloat();
-                    if (!Float.isFinite(lastLoss)) {
-                        throw new IllegalStateException("loss is " + lastLoss + " at step " + step
-                                + "; lower --lr or check the data");
-                    }
                     boolean grad = JniUtils.isGradMode();
                     JniUtils.setGradMode(false);
                     try {
@@ -153,18 +166,29 @@ public final class Pretrainer {
                             sq += g.square().sum().getFloat();
                         }
                         double norm = Math.sqrt(sq);
-                        if (options.gradClip() > 0 && norm > options.gradClip()) {
-                            float scale = (float) (options.gradClip() / norm);
-                            grads.forEach(g -> g.muli(scale));
+                        if (Float.isFinite(lastLoss) && Double.isFinite(norm)) {
+                            nonFiniteInARow = 0;
+                            if (options.gradClip() > 0 && norm > options.gradClip()) {
+                                float scale = (float) (options.gradClip() / norm);
+                                grads.forEach(g -> g.muli(scale));
+                            }
+                            opt.update(params, grads, options.learningRate(step), options.weightDecay(), sm);
+                        } else {
+                            skippedSteps++;
+                            out.printf("step %d skipped: loss %s, gradient norm %s (%d skipped so far)%n", step + 1,
+                                    lastLoss, norm, skippedSteps);
+                            if (++nonFiniteInARow >= MAX_NON_FINITE_IN_A_ROW) {
+                                throw new IllegalStateException(nonFiniteInARow + " steps in a row up to step " + (step + 1)
+                                        + " had a non-finite loss or gradient; lower --lr or check the data");
+                            }
                         }
-                        opt.update(params, grads, options.learningRate(step), options.weightDecay(), sm);
                         for (NDArray p : params) {
                             JniUtils.zeroGrad((PtNDArray) p);
                         }
                     } finally {
                         JniUtils.setGradMode(grad);
                     }
-                    tokensSeen += counted[1];
+                    tokensSeen += realInputs[0];
                 }
                 long done = step + 1;
                 if (done % options.logEvery() == 0 || done == endStep) {
@@ -187,32 +211,26 @@ public final class Pretrainer {
         return result;
     }
 
-    /** Inputs (B, T) int64, targets (B, T) int64, loss mask (B, T) float; counted = {masked targets, real inputs}. */
-    private NDArray[] tensors(TrainingBatch batch, NDManager sm, int[] counted) {
+    /** Inputs (B, T) int64, targets (B, T) int64, loss weights (B, T) float; fills the weight sum and real inputs. */
+    private static NDArray[] tensors(TrainingBatch batch, NDManager sm, double[] weightSum, int[] realInputs) {
         int B = batch.tokens().length;
         int T = batch.maxLength() - 1;
         long[] x = new long[B * T];
         long[] y = new long[B * T];
-        float[] m = new float[B * T];
-        int n = 0;
+        float[] w = new float[B * T];
         for (int b = 0; b < B; b++) {
             int[] row = batch.tokens()[b];
-            boolean[] mask = batch.lossMask()[b];
-            for (int t = 0; t < T; t++) {
-                if (t + 1 < row.length) {
-                    counted[1]++;
-                    x[b * T + t] = row[t];
-                    y[b * T + t] = row[t + 1];
-                    if (mask[t + 1]) {
-                        m[b * T + t] = 1f;
-                        n++;
-                    }
-                }
+            float[] weight = batch.lossWeight()[b];
+            for (int t = 0; t + 1 < row.length && t < T; t++) {
+                realInputs[0]++;
+                x[b * T + t] = row[t];
+                y[b * T + t] = row[t + 1];
+                w[b * T + t] = weight[t + 1];
+                weightSum[0] += weight[t + 1];
             }
         }
-        counted[0] = n;
         Shape s = new Shape(B, T);
-        return new NDArray[] {sm.create(x, s), sm.create(y, s), sm.create(m, s)};
+        return new NDArray[] {sm.create(x, s), sm.create(y, s), sm.create(w, s)};
     }
 
     private void checkpoint(Policy snapshot, AdamW opt, long step) {
@@ -231,6 +249,7 @@ public final class Pretrainer {
             st.setProperty("dataStream", "counter-based: batch(seed, step)");
             st.setProperty("optimizerUpdates", Long.toString(opt.updates()));
             st.setProperty("loss", Float.toString(lastLoss));
+            st.setProperty("skippedNonFiniteSteps", Long.toString(skippedSteps));
             st.setProperty("options", options.toString());
             try (OutputStream out = Files.newOutputStream(ckpt.resolve(STATE_FILE))) {
                 st.store(out, "Tessera pretraining state");

@@ -31,7 +31,7 @@ class PretrainerTest {
                 mask[b][t] = t >= 4;
             }
         }
-        return new TrainingBatch(tokens, mask);
+        return TrainingBatch.masked(tokens, mask);
     };
 
     @TempDir
