@@ -35,6 +35,24 @@ class TrainingMixTest {
     }
 
     @Test
+    void theFirstGeneratedFramesOfVideoTasksWeighMoreInTheLoss() {
+        TrainingMix mix = new TrainingMix(tokenizers, 1);
+        for (long i = 0; i < 40; i++) {
+            TrainingSequence s = mix.sequence(i);
+            float[] w = mix.lossWeights(s, s.length());
+            assertThat(w[s.firstTarget() - 1]).isZero();
+            if (s.task() == Task.VIDEO_TO_AUDIO) {
+                assertThat(w[s.firstTarget()]).isEqualTo(1f);
+            } else {
+                int key = TrainingMix.KEY_FRAMES * layout.generatedTokensPerFrame(s.task());
+                assertThat(w[s.firstTarget()]).isEqualTo(TrainingMix.KEY_FRAME_WEIGHT);
+                assertThat(w[s.firstTarget() + key - 1]).isEqualTo(TrainingMix.KEY_FRAME_WEIGHT);
+                assertThat(w[s.firstTarget() + key]).isEqualTo(1f);
+            }
+        }
+    }
+
+    @Test
     void batchesMaskEverythingButTheGeneratedTokens() {
         TrainingMix mix = new TrainingMix(tokenizers, 1);
         var batch = mix.batch(4, 3, 8, mix.maxLength() + 1);

@@ -60,6 +60,41 @@ class PretrainerTest {
     }
 
     @Test
+    void theLossIsAWeightedMeanSoUniformWeightsDoNotChangeIt() {
+        PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        SequenceSource tripled = (seed, step, batchSize, maxTokens) -> {
+            TrainingBatch b = COUNTING.batch(seed, step, batchSize, maxTokens);
+            float[][] w = new float[b.lossWeight().length][];
+            for (int i = 0; i < w.length; i++) {
+                w[i] = b.lossWeight()[i].clone();
+                for (int t = 0; t < w[i].length; t++) {
+                    w[i][t] *= 3f;
+                }
+            }
+            return new TrainingBatch(b.tokens(), w);
+        };
+        Pretrainer plain = new Pretrainer(options(dir.resolve("plain"), 1), COUNTING);
+        Pretrainer scaled = new Pretrainer(options(dir.resolve("scaled"), 1), tripled);
+        plain.train(Policy.randomInit(TINY, 1), out).close();
+        scaled.train(Policy.randomInit(TINY, 1), out).close();
+        assertThat(scaled.lastLoss()).isCloseTo(plain.lastLoss(), org.assertj.core.data.Offset.offset(1e-4f));
+    }
+
+    @Test
+    void nonFiniteStepsAreSkippedAndTooManyInARowStopTraining() {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8);
+        Policy poisoned = Policy.randomInit(TINY, 1);
+        poisoned.parameters().get(0).muli(Float.NaN); // every loss is NaN from here on
+        Pretrainer trainer = new Pretrainer(options(dir.resolve("nan"), 20), COUNTING);
+        assertThatThrownBy(() -> trainer.train(poisoned, out))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(Pretrainer.MAX_NON_FINITE_IN_A_ROW + " steps in a row");
+        assertThat(trainer.skippedSteps()).isEqualTo(Pretrainer.MAX_NON_FINITE_IN_A_ROW);
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("step 1 skipped: loss NaN");
+    }
+
+    @Test
     void resumeContinuesFromTheCheckpointStepAndMatchesAnUninterruptedRun() {
         PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         Pretrainer straight = new Pretrainer(options(dir.resolve("straight"), 14), COUNTING);
