@@ -90,16 +90,37 @@ public final class Evaluate {
         double tones;
         double clicks;
         int n;
+        int objects; // prompt objects seen, over which the attribute shares below are taken
+        int found;
+        int colourOk;
+        int shapeOk;
+        int motionOk;
 
         void add(DetectionReport r) {
             adherence += r.adherence();
             tones += r.toneAdherence();
             clicks += r.clickAlignment();
             n++;
+            for (var v : r.verdicts()) {
+                objects++;
+                found += v.found() != null ? 1 : 0;
+                colourOk += v.colourOk() ? 1 : 0;
+                shapeOk += v.shapeOk() ? 1 : 0;
+                motionOk += v.motionOk() ? 1 : 0;
+            }
         }
 
-        String row() {
-            return n == 0 ? "-" : String.format(Locale.ROOT, "%.3f      %.3f  %.3f", adherence / n, tones / n, clicks / n);
+        /** The table row; without generated video (video-to-audio) only the audio columns mean anything. */
+        String row(boolean videoGenerated) {
+            if (n == 0) {
+                return "-";
+            }
+            double o = Math.max(1, objects);
+            String video = videoGenerated
+                    ? String.format(Locale.ROOT, "%.3f      %.3f  %.3f  %.3f   %.3f", adherence / n, found / o,
+                            colourOk / o, shapeOk / o, motionOk / o)
+                    : "n/a        n/a    n/a    n/a     n/a  ";
+            return video + String.format(Locale.ROOT, "  %.3f   %.3f", tones / n, clicks / n);
         }
 
         double meanAdherence() {
@@ -156,11 +177,11 @@ public final class Evaluate {
         }
 
         out.println();
-        out.println("split      task                 adherence  tones  clicks");
+        out.println("split      task                 adherence  found  colour shape   motion tones   clicks");
         for (Split split : scores.keySet()) {
             for (Task task : Task.values()) {
                 Scores s = scores.get(split).get(task);
-                String row = task == Task.VIDEO_TO_AUDIO ? "n/a  " + s.row().substring(5) : s.row();
+                String row = s.row(task != Task.VIDEO_TO_AUDIO);
                 out.printf(Locale.ROOT, "%-10s %-20s %s%n", split, task, row);
             }
         }
@@ -168,7 +189,8 @@ public final class Evaluate {
         out.printf(Locale.ROOT, "%ntokenizers on held-out clips: video PSNR %.2f dB, audio log-spectral distance %.3f dB,"
                 + " detector adherence after round trip %.3f%n", roundTrip[0], roundTrip[1], roundTrip[2]);
         out.printf(Locale.ROOT, "(%.1f s; adherence = share of prompt shape/colour/motion attributes the detector confirms"
-                + " on generated frames; tones = shape tones heard; clicks = bounce-click F1 against the video)%n",
+                + " on generated frames; found/colour/shape/motion = share of prompt objects found / with that attribute right;"
+                + " tones = shape tones heard; clicks = bounce-click F1 against the video)%n",
                 (System.nanoTime() - t0) / 1e9);
         double headline = scores.get(Split.HELD_OUT).get(Task.TEXT_TO_VIDEO).meanAdherence();
         out.printf(Locale.ROOT, "adherence=%.3f psnr=%.2f%n", headline, roundTrip[0]);
