@@ -36,6 +36,7 @@ final class LocalStack implements AutoCloseable {
   private String bootstrap;
   private URI flinkUi;
   private URI gateway;
+  private SinksPart sinks;
   private List<JobsPart.Started> jobs = List.of();
   private boolean closed;
 
@@ -76,6 +77,11 @@ final class LocalStack implements AutoCloseable {
     }
     EmbeddedKafka.createTopics(bootstrap, Topics.ALL);
     LOG.info("{} topics ready on {}", Topics.ALL.size(), bootstrap);
+
+    if (o.sinks()) {
+      sinks = SinksPart.start(bootstrap, dataDir, o.catalog(), o.catalogJdbc());
+      parts.push(new Part("Kafka Connect sinks", sinks));
+    }
 
     if (o.runJobs()) {
       JobConfig jobConfig = JobsPart.jobConfig(bootstrap, o.jobOptions());
@@ -162,6 +168,11 @@ final class LocalStack implements AutoCloseable {
   /** The gateway's base URI, or null with {@code --no-gateway}. */
   URI gateway() {
     return gateway;
+  }
+
+  /** The Connect sinks, or null with {@code --no-sinks}. */
+  SinksPart sinks() {
+    return sinks;
   }
 
   List<JobsPart.Started> jobs() {

@@ -55,6 +55,13 @@ final class UpCommand {
     for (JobsPart.Started job : stack.jobs()) {
       out.printf("  Flink job        %s (%s)%n", job.definition().name(), job.jobId());
     }
+    if (stack.sinks() != null) {
+      out.printf("  Media files      %s%n", stack.sinks().mediaRoot().toAbsolutePath().normalize());
+      if (stack.sinks().catalogUrl() != null) {
+        out.printf("  Catalog          %s%n", stack.sinks().catalogUrl());
+      }
+      out.printf("  Kafka Connect    %s%n", stack.sinks().connectRest());
+    }
     out.printf("  Data             %s%n", o.dataDir().toAbsolutePath().normalize());
     out.println();
     out.println("Try:");

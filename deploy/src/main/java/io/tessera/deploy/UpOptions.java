@@ -22,10 +22,14 @@ import java.util.Set;
  * @param runGateway  false with {@code --no-gateway}
  * @param fresh       true with {@code --fresh}: the embedded jobs start without restoring their last checkpoints
  * @param demo        false with {@code --no-demo}: do not generate the demo clip once the stack is up
+ * @param sinks       false with {@code --no-sinks}: no Kafka Connect worker (media files, catalog)
+ * @param catalog     false with {@code --no-catalog}: the Connect worker runs the media file sink only
+ * @param catalogJdbc {@code --catalog-jdbc URL}: the PostgreSQL the catalog sink writes to, or null for an
+ *                    embedded PostgreSQL under the data dir
  */
 record UpOptions(int kafkaPort, Path dataDir, HostPort bootstrap, HostPort flink, int gatewayPort, int flinkUiPort,
     int slots, Map<String, String> jobOptions, Path jobJar, boolean runJobs, boolean runGateway, boolean fresh,
-    boolean demo) {
+    boolean demo, boolean sinks, boolean catalog, String catalogJdbc) {
 
   static final int DEFAULT_KAFKA_PORT = 9092;
   static final String DEFAULT_DATA_DIR = ".tessera";
@@ -37,7 +41,9 @@ record UpOptions(int kafkaPort, Path dataDir, HostPort bootstrap, HostPort flink
       Starts the local stack and runs until Ctrl-C (or SIGTERM), then stops it in reverse order:
         1. a Kafka broker (KRaft, in this process) and every Tessera topic
         2. an embedded Flink cluster (checkpointing on) running the generation and decode jobs
-        3. the HTTP gateway
+        3. the HTTP gateway (with the dashboard at /) and the request status store (Kafka Streams)
+        4. a Kafka Connect worker with the media file sink (DIR/media) and the catalog sink into PostgreSQL
+           (an embedded one under DIR/postgres unless --catalog-jdbc is given)
       Everything listens on 127.0.0.1. Running 'up' again reuses the data directory: Kafka keeps its topics and
       records, and each job resumes from its last checkpoint.
 
@@ -54,6 +60,9 @@ record UpOptions(int kafkaPort, Path dataDir, HostPort bootstrap, HostPort flink
         --fresh                start the embedded jobs from scratch instead of their last checkpoints
         --no-jobs              do not run the Flink jobs
         --no-gateway           do not start the gateway
+        --no-sinks             do not start the Kafka Connect sinks
+        --no-catalog           run the media file sink only (no PostgreSQL)
+        --catalog-jdbc URL     write the catalog to this PostgreSQL (jdbc:postgresql://HOST:PORT/DB?user=..)
         --no-demo              do not generate the demo clip (by default one prompt goes through the whole
                                pipeline once the stack is up, and its frames, GIF and WAV land in DIR/demo)
         --help                 this text
@@ -61,8 +70,9 @@ record UpOptions(int kafkaPort, Path dataDir, HostPort bootstrap, HostPort flink
       FlinkSettings.DEFAULT_SLOTS);
 
   static final Set<String> VALUED = Set.of("port", "data-dir", "bootstrap", "flink", "job-jar", "gateway-port",
-      "flink-ui-port", "slots", "job");
-  static final Set<String> FLAGS = Set.of("no-jobs", "no-gateway", "fresh", "no-demo", "help");
+      "flink-ui-port", "slots", "job", "catalog-jdbc");
+  static final Set<String> FLAGS = Set.of("no-jobs", "no-gateway", "fresh", "no-demo", "no-sinks", "no-catalog",
+      "help");
 
   UpOptions {
     jobOptions = Map.copyOf(jobOptions);
@@ -96,6 +106,17 @@ record UpOptions(int kafkaPort, Path dataDir, HostPort bootstrap, HostPort flink
         !args.flag("no-jobs"),
         !args.flag("no-gateway"),
         args.flag("fresh"),
-        !args.flag("no-demo"));
+        !args.flag("no-demo"),
+        !args.flag("no-sinks"),
+        !args.flag("no-catalog"),
+        catalogJdbc(args.get("catalog-jdbc", null)));
+  }
+
+  private static String catalogJdbc(String url) {
+    if (url != null && !url.startsWith("jdbc:postgresql:")) {
+      throw new UsageException("--catalog-jdbc expects a PostgreSQL JDBC URL (jdbc:postgresql://HOST:PORT/DB), got '"
+          + url + "'");
+    }
+    return url;
   }
 }

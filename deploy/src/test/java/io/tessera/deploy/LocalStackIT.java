@@ -37,6 +37,12 @@ class LocalStackIT {
       assertThat(get(stack.flinkUi().resolve("/config"))).isEqualTo(200);
       assertThat(stack.jobs()).extracting(j -> j.definition().name())
           .containsExactly("tessera-generation", "tessera-decode");
+      assertThat(stack.sinks().catalogUrl()).startsWith("jdbc:postgresql://127.0.0.1:");
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
+      while (!stack.sinks().running() && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+      }
+      assertThat(stack.sinks().running()).as("media and catalog connectors RUNNING").isTrue();
       if (OwnListeners.available()) {
         assertThat(OwnListeners.all()).isNotEmpty().allMatch(OwnListeners.Listener::isLoopback);
       }
