@@ -22,19 +22,21 @@ final class DemoClip {
 
   private static final Logger LOG = LoggerFactory.getLogger(DemoClip.class);
 
-  static void startInBackground(URI gateway, Path outDir, PrintStream out) {
-    Thread t = new Thread(() -> run(gateway, outDir, out), "tessera-demo");
+  /** Generates the demo into {@code <dataDir>/demo}, with the API key {@code up} keeps in the data dir. */
+  static void startInBackground(URI gateway, Path dataDir, PrintStream out) {
+    Thread t = new Thread(() -> run(gateway, dataDir, out), "tessera-demo");
     t.setDaemon(true);
     t.start();
   }
 
-  private static void run(URI gateway, Path outDir, PrintStream out) {
+  private static void run(URI gateway, Path dataDir, PrintStream out) {
+    Path outDir = dataDir.resolve(FOLDER);
     out.printf("%nDemo: generating \"%s\" (%d frames) through Kafka and Flink...%n", PROMPT, FRAMES);
     ByteArrayOutputStream progress = new ByteArrayOutputStream();
     ByteArrayOutputStream errors = new ByteArrayOutputStream();
     String base = gateway.toString().replaceAll("/$", "");
     int code = PromptCommand.run(new String[] {PROMPT, "--out", outDir.toString(), "--gateway", base,
-        "--frames", Integer.toString(FRAMES), "--seed", "7", "--guidance", "3"},
+        "--frames", Integer.toString(FRAMES), "--seed", "7", "--guidance", "3", "--data-dir", dataDir.toString()},
         new PrintStream(progress, true, StandardCharsets.UTF_8), new PrintStream(errors, true, StandardCharsets.UTF_8));
     if (code == 0) {
       String said = progress.toString(StandardCharsets.UTF_8).lines()

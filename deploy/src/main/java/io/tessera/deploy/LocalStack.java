@@ -37,6 +37,7 @@ final class LocalStack implements AutoCloseable {
   private URI flinkUi;
   private URI gateway;
   private SinksPart sinks;
+  private String apiKey;
   private List<JobsPart.Started> jobs = List.of();
   private boolean closed;
 
@@ -103,9 +104,10 @@ final class LocalStack implements AutoCloseable {
     }
 
     if (o.runGateway()) {
-      GatewayPart gw = GatewayPart.start(bootstrap, o.gatewayPort());
+      GatewayPart gw = GatewayPart.start(bootstrap, dataDir, o.gatewayPort());
       parts.push(new Part("gateway", gw));
       gateway = gw.baseUri();
+      apiKey = gw.developmentKey();
     }
   }
 
@@ -168,6 +170,11 @@ final class LocalStack implements AutoCloseable {
   /** The gateway's base URI, or null with {@code --no-gateway}. */
   URI gateway() {
     return gateway;
+  }
+
+  /** The development API key, or null without the gateway. */
+  String apiKey() {
+    return apiKey;
   }
 
   /** The Connect sinks, or null with {@code --no-sinks}. */

@@ -22,6 +22,9 @@ public final class Tessera {
         up       start Kafka, the Flink jobs and the gateway on this machine; Ctrl-C stops them
         topics   list the topics with their partitions and end offsets
         prompt   send a prompt through the gateway and save the frames it streams back
+        status   a request's status (queued, generating frame k of n, done, reward) from the gateway
+        feedback thumbs up/down, a rating or a preference between samples, through the gateway
+        tail     print a topic's records as JSON lines (from the start, an offset or the last N)
         generate generate one clip in this process (no Kafka, no Flink): PNG frames, GIF and WAV
         train    train the default transformer on the world (checkpoints, resumes when run again)
         eval     score a model's prompt adherence with the world's detector; last line adherence=.. psnr=..
@@ -55,6 +58,9 @@ public final class Tessera {
         case "up" -> UpCommand.run(rest, out);
         case "topics" -> TopicsCommand.run(rest, out);
         case "prompt" -> io.tessera.ingest.cli.PromptCommand.run(rest, out, err);
+        case "status" -> io.tessera.ingest.cli.StatusCommand.run(rest, out, err);
+        case "feedback" -> io.tessera.ingest.cli.FeedbackCommand.run(rest, out, err);
+        case "tail" -> io.tessera.ingest.cli.TailCommand.run(rest, out, err);
         case "generate" -> io.tessera.generator.GenerateClip.run(rest, out, err);
         case "train" -> {
           io.tessera.generator.TrainDefaultModel.main(rest);

@@ -36,7 +36,7 @@ final class UpCommand {
 
     printSummary(stack, options, (System.nanoTime() - t0) / 1_000_000, out);
     if (options.demo() && options.runJobs() && stack.gateway() != null) {
-      DemoClip.startInBackground(stack.gateway(), options.dataDir().resolve(DemoClip.FOLDER), out);
+      DemoClip.startInBackground(stack.gateway(), options.dataDir(), out);
     }
     stopped.await();
     return 0;
@@ -48,6 +48,7 @@ final class UpCommand {
     out.printf("  Kafka bootstrap  %s%n", stack.bootstrapServers());
     if (stack.gateway() != null) {
       out.printf("  Gateway          %s%n", stack.gateway());
+      out.printf("  Dashboard        %s#key=%s%n", stack.gateway(), stack.apiKey());
     }
     if (stack.flinkUi() != null) {
       out.printf("  Flink web UI     %s%n", stack.flinkUi());
@@ -63,14 +64,23 @@ final class UpCommand {
       out.printf("  Kafka Connect    %s%n", stack.sinks().connectRest());
     }
     out.printf("  Data             %s%n", o.dataDir().toAbsolutePath().normalize());
+    if (stack.apiKey() != null) {
+      out.println();
+      out.println("API key: " + stack.apiKey());
+      out.printf("(tenant %s; kept in %s, where bin/tessera prompt, status and feedback find it)%n",
+          io.tessera.ingest.auth.ApiKeys.DEV_TENANT, o.dataDir().resolve(io.tessera.ingest.auth.ApiKeys.CLIENT_KEY_FILE));
+    }
     out.println();
     out.println("Try:");
     if (stack.gateway() != null) {
       String base = stack.gateway().toString().replaceAll("/$", "");
       out.printf("  curl -s %s/healthz%n", base);
-      out.printf("  curl -s -X POST %s/v1/generations -H 'Content-Type: application/json' \\%n", base);
+      out.printf("  curl -s -X POST %s/v1/generations -H \"Authorization: Bearer $(cat %s)\" \\%n", base,
+          o.dataDir().resolve(io.tessera.ingest.auth.ApiKeys.CLIENT_KEY_FILE));
+      out.println("       -H 'Content-Type: application/json' \\");
       out.println("       -d '{\"prompt\": \"a red circle moving left\", \"task\": \"TEXT_TO_VIDEO\", \"frames\": 8}'");
-      out.printf("  curl -sN %s/v1/generations/REQUEST_ID/events%n", base);
+      out.printf("  bin/tessera status REQUEST_ID   |   bin/tessera feedback REQUEST_ID --up%n");
+      out.printf("  bin/tessera tail tessera.generations --last 5%n");
       out.printf("  bin/tessera prompt \"a red circle moving left\" --out out/%s%n",
           o.gatewayPort() == UpOptions.DEFAULT_GATEWAY_PORT ? "" : " --gateway " + base);
     }

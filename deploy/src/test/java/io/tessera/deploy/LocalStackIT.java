@@ -34,6 +34,10 @@ class LocalStackIT {
     try (LocalStack stack = LocalStack.start(options)) {
       assertThat(topicNames(stack)).containsAll(Topics.ALL.stream().map(Topic::name).toList());
       assertThat(get(stack.gateway().resolve("/healthz"))).isEqualTo(200);
+      URI status = stack.gateway().resolve("/v1/generations/never-sent");
+      assertThat(get(status)).as("no key").isEqualTo(401);
+      assertThat(http.send(HttpRequest.newBuilder(status).header("Authorization", "Bearer " + stack.apiKey()).GET()
+          .build(), HttpResponse.BodyHandlers.discarding()).statusCode()).as("the development key").isEqualTo(404);
       assertThat(get(stack.flinkUi().resolve("/config"))).isEqualTo(200);
       assertThat(stack.jobs()).extracting(j -> j.definition().name())
           .containsExactly("tessera-generation", "tessera-decode");

@@ -8,6 +8,8 @@ final class ApiException extends RuntimeException {
 
     private final int status;
     private final String field;
+    private final java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+    private final java.util.Map<String, Object> details = new java.util.LinkedHashMap<>();
 
     ApiException(int status, String message, String field) {
         super(message, null, false, false);
@@ -22,6 +24,26 @@ final class ApiException extends RuntimeException {
 
     static ApiException badRequest(String message) {
         return new ApiException(400, message, null);
+    }
+
+    /** A response header to send with the error (e.g. {@code Retry-After}, {@code WWW-Authenticate}). */
+    ApiException header(String name, String value) {
+        headers.put(name, value);
+        return this;
+    }
+
+    /** An extra member of the JSON error body (e.g. {@code reason}, {@code limit}). */
+    ApiException detail(String name, Object value) {
+        details.put(name, value);
+        return this;
+    }
+
+    java.util.Map<String, String> headers() {
+        return headers;
+    }
+
+    java.util.Map<String, Object> details() {
+        return details;
     }
 
     int status() {

@@ -39,6 +39,7 @@ final class EventHub implements AutoCloseable {
     private final LinkedHashMap<String, RequestLog> logs = new LinkedHashMap<>(64, 0.75f, true);
     private long totalBytes;
     private boolean closed;
+    private java.util.function.Consumer<String> finishedListener = id -> { };
 
     EventHub(int maxRequests, long maxBytes, long maxBytesPerRequest, int queueEvents, long queueBytes) {
         this.maxRequests = maxRequests;
@@ -51,6 +52,15 @@ final class EventHub implements AutoCloseable {
     static EventHub of(GatewayConfig cfg) {
         return new EventHub(cfg.replayRequests(), cfg.replayBytes(), cfg.replayBytesPerRequest(),
                 cfg.subscriberQueueEvents(), cfg.subscriberQueueBytes());
+    }
+
+    /**
+     * Tells {@code listener} (once per request, under the hub's lock, so it must be quick and must not call the
+     * hub) when a request finished: {@code done}, or every sample has its {@code GenerationCompleted} whatever the
+     * reason (cancelled and failed samples included).
+     */
+    synchronized void onFinished(java.util.function.Consumer<String> listener) {
+        this.finishedListener = listener;
     }
 
     /** Announces a request posted through this gateway, whose sample count is therefore known before any result. */
@@ -103,6 +113,18 @@ final class EventHub implements AutoCloseable {
             log.expectedSamples = Math.max(1, g.getSamples());
         }
         append(log, SseEvent.COMPLETED, EventJson.completed(g));
+        notifyIfFinished(log);
+    }
+
+    private void notifyIfFinished(RequestLog log) {
+        if (!log.finishNotified && (log.done || log.allCompleted())) {
+            log.finishNotified = true;
+            try {
+                finishedListener.accept(log.requestId);
+            } catch (RuntimeException e) {
+                LOG.warn("finished listener failed for {}", log.requestId, e);
+            }
+        }
     }
 
     /**
@@ -112,6 +134,15 @@ final class EventHub implements AutoCloseable {
     synchronized Subscription subscribe(String requestId, long lastEventId) {
         RequestLog log = log(requestId);
         List<SseEvent> replay = new ArrayList<>();
+        long firstRetained = log.events.isEmpty() ? log.nextId : log.events.peekFirst().id();
+        if (lastEventId >= 0 && (firstRetained > lastEventId + 1 || lastEventId >= log.nextId)) {
+            // Resuming after events this gateway no longer holds (evicted, or a restarted gateway numbering anew):
+            // say so rather than silently losing or repeating events.
+            replay.add(new SseEvent(-1, SseEvent.GAP, Json.write(Json.object().put("requestId", requestId)
+                    .put("lastEventId", lastEventId).put("firstRetained", firstRetained).put("next", log.nextId)
+                    .put("message", "events after " + lastEventId + " before " + firstRetained
+                            + " are no longer retained by the gateway"))));
+        }
         for (SseEvent e : log.events) {
             if (e.id() > lastEventId) {
                 replay.add(e);
@@ -140,6 +171,15 @@ final class EventHub implements AutoCloseable {
 
     synchronized long retainedBytes() {
         return totalBytes;
+    }
+
+    /** Live subscribers of all requests. */
+    synchronized int subscribers() {
+        int n = 0;
+        for (RequestLog log : logs.values()) {
+            n += log.subscribers.size();
+        }
+        return n;
     }
 
     synchronized int subscribers(String requestId) {
@@ -177,6 +217,7 @@ final class EventHub implements AutoCloseable {
             publish(log, new SseEvent(log.nextId++, SseEvent.DONE, EventJson.done(log.requestId,
                     log.expectedSamples)));
             log.subscribers.clear(); // they have done queued; their streams end after writing it
+            notifyIfFinished(log);
         }
         evict(log);
     }

@@ -31,9 +31,7 @@ final class EventsEndpoint implements Router.Handler, AutoCloseable {
     @Override
     public void handle(HttpCall call) {
         String id = call.pathParam(0);
-        if (!REQUEST_ID.matcher(id).matches()) {
-            throw ApiException.badField("id", "request id must match " + REQUEST_ID.pattern());
-        }
+        checkId(id);
         long lastEventId = lastEventId(call.header("Last-Event-ID"));
         try {
             streams.execute(() -> stream(call, id, lastEventId));
@@ -41,6 +39,18 @@ final class EventsEndpoint implements Router.Handler, AutoCloseable {
             call.exchange().getResponseHeaders().set("Retry-After", Integer.toString(Gateway.RETRY_AFTER_S));
             throw new ApiException(503, "too many event streams open (limit " + cfg.maxEventStreams()
                     + "); retry later", null);
+        }
+    }
+
+    /** Event streams open now. */
+    int openStreams() {
+        return streams.getActiveCount();
+    }
+
+    /** 400 unless {@code id} is a request id the gateway accepts. */
+    static void checkId(String id) {
+        if (!REQUEST_ID.matcher(id).matches()) {
+            throw ApiException.badField("id", "request id must match " + REQUEST_ID.pattern());
         }
     }
 

@@ -32,6 +32,7 @@ import java.util.Objects;
  * @param readCommitted         read result topics with {@code isolation.level=read_committed}. Default false: the
  *                              gateway shows chunks as soon as they are written (before the producing job's
  *                              checkpoint commits them) and drops duplicates by chunk identity.
+ * @param access                API keys file and admission bounds ({@link AccessConfig}, whose defaults apply).
  */
 public record GatewayConfig(
         String host,
@@ -52,7 +53,8 @@ public record GatewayConfig(
         int subscriberQueueEvents,
         long subscriberQueueBytes,
         Duration keepAlive,
-        boolean readCommitted) {
+        boolean readCommitted,
+        AccessConfig access) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -80,27 +82,28 @@ public record GatewayConfig(
         range("subscriberQueueEvents", subscriberQueueEvents, 1, 1_000_000);
         range("subscriberQueueBytes", subscriberQueueBytes, KIB, 64L * 1024 * MIB);
         positive("keepAlive", keepAlive);
+        Objects.requireNonNull(access, "gateway config access must be set");
     }
 
     /** The defaults documented on each component, talking to Kafka at {@code bootstrapServers}. */
     public static GatewayConfig defaults(String bootstrapServers) {
         return new GatewayConfig(DEFAULT_HOST, DEFAULT_PORT, bootstrapServers, 8, 256, 16 * MIB, 1000,
                 4 * MIB, 1024, 64, 4 * MIB, Duration.ofSeconds(15), 512, 64L * MIB, 16L * MIB,
-                1024, 16L * MIB, Duration.ofSeconds(15), false);
+                1024, 16L * MIB, Duration.ofSeconds(15), false, AccessConfig.defaults());
     }
 
     public GatewayConfig withHost(String newHost) {
         return new GatewayConfig(newHost, port, bootstrapServers, httpThreads, maxEventStreams, maxBodyBytes,
                 maxPromptChars, maxImageBytes, maxImageSide, maxVideoFrames, maxAudioBytes, produceTimeout,
                 replayRequests, replayBytes, replayBytesPerRequest, subscriberQueueEvents, subscriberQueueBytes,
-                keepAlive, readCommitted);
+                keepAlive, readCommitted, access);
     }
 
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(host, newPort, bootstrapServers, httpThreads, maxEventStreams, maxBodyBytes,
                 maxPromptChars, maxImageBytes, maxImageSide, maxVideoFrames, maxAudioBytes, produceTimeout,
                 replayRequests, replayBytes, replayBytesPerRequest, subscriberQueueEvents, subscriberQueueBytes,
-                keepAlive, readCommitted);
+                keepAlive, readCommitted, access);
     }
 
     /** Replaces how long the gateway waits for Kafka (acks of a POST, metadata at start). */
@@ -108,7 +111,7 @@ public record GatewayConfig(
         return new GatewayConfig(host, port, bootstrapServers, httpThreads, maxEventStreams, maxBodyBytes,
                 maxPromptChars, maxImageBytes, maxImageSide, maxVideoFrames, maxAudioBytes, newProduceTimeout,
                 replayRequests, replayBytes, replayBytesPerRequest, subscriberQueueEvents, subscriberQueueBytes,
-                keepAlive, readCommitted);
+                keepAlive, readCommitted, access);
     }
 
     /** Replaces the body and media size limits. */
@@ -116,7 +119,7 @@ public record GatewayConfig(
         return new GatewayConfig(host, port, bootstrapServers, httpThreads, maxEventStreams, newMaxBodyBytes,
                 maxPromptChars, newMaxImageBytes, maxImageSide, maxVideoFrames, newMaxAudioBytes, produceTimeout,
                 replayRequests, replayBytes, replayBytesPerRequest, subscriberQueueEvents, subscriberQueueBytes,
-                keepAlive, readCommitted);
+                keepAlive, readCommitted, access);
     }
 
     /** Replaces the SSE bounds: concurrent streams, per-subscriber queue and keep-alive interval. */
@@ -125,7 +128,20 @@ public record GatewayConfig(
         return new GatewayConfig(host, port, bootstrapServers, httpThreads, newMaxEventStreams, maxBodyBytes,
                 maxPromptChars, maxImageBytes, maxImageSide, maxVideoFrames, maxAudioBytes, produceTimeout,
                 replayRequests, replayBytes, replayBytesPerRequest, newQueueEvents, newQueueBytes,
-                newKeepAlive, readCommitted);
+                newKeepAlive, readCommitted, access);
+    }
+
+    /** Replaces the API keys file and admission bounds. */
+    public GatewayConfig withAccess(AccessConfig newAccess) {
+        return new GatewayConfig(host, port, bootstrapServers, httpThreads, maxEventStreams, maxBodyBytes,
+                maxPromptChars, maxImageBytes, maxImageSide, maxVideoFrames, maxAudioBytes, produceTimeout,
+                replayRequests, replayBytes, replayBytesPerRequest, subscriberQueueEvents, subscriberQueueBytes,
+                keepAlive, readCommitted, newAccess);
+    }
+
+    /** Replaces the hashed API keys file ({@code <sha256hex> <tenant>} per line); see {@link AccessConfig}. */
+    public GatewayConfig withApiKeysFile(java.nio.file.Path file) {
+        return withAccess(access.withApiKeysFile(file));
     }
 
     private static void requireText(String key, String value) {

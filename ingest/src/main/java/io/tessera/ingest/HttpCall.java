@@ -14,10 +14,29 @@ final class HttpCall {
 
     private final HttpExchange exchange;
     private final List<String> pathParams;
+    private final String tenant;
 
-    HttpCall(HttpExchange exchange, List<String> pathParams) {
+    HttpCall(HttpExchange exchange, List<String> pathParams, String tenant) {
         this.exchange = exchange;
         this.pathParams = pathParams;
+        this.tenant = tenant;
+    }
+
+    HttpCall(HttpExchange exchange, List<String> pathParams) {
+        this(exchange, pathParams, null);
+    }
+
+    /** The caller's tenant, from its API key (never from the body); null on routes that need no key. */
+    String tenant() {
+        return tenant;
+    }
+
+    /** The caller's tenant on a route that needs a key. */
+    String requireTenant() {
+        if (tenant == null) {
+            throw new IllegalStateException("route needs an authenticated tenant");
+        }
+        return tenant;
     }
 
     HttpExchange exchange() {

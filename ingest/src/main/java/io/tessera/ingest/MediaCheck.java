@@ -22,6 +22,10 @@ final class MediaCheck {
     private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
     private static final byte[] JPEG_MAGIC = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF};
 
+    /** Sample rates accepted for conditioning audio (the pipeline resamples to its own rate). */
+    static final int MIN_SAMPLE_RATE = 8_000;
+    static final int MAX_SAMPLE_RATE = 96_000;
+
     private final int maxImageBytes;
     private final int maxImageSide;
     private final int maxAudioBytes;
@@ -112,6 +116,10 @@ final class MediaCheck {
         }
         if (audio.samples().length == 0) {
             throw ApiException.badField(field, field + " holds no audio samples");
+        }
+        if (audio.sampleRate() < MIN_SAMPLE_RATE || audio.sampleRate() > MAX_SAMPLE_RATE) {
+            throw ApiException.badField(field, field + " has a sample rate of " + audio.sampleRate() + " Hz; it must"
+                    + " be in [" + MIN_SAMPLE_RATE + ", " + MAX_SAMPLE_RATE + "] Hz");
         }
         return bytes;
     }

@@ -46,6 +46,8 @@ final class RequestLog {
     /** Samples this request has; 0 while unknown (not posted here and no GenerationCompleted yet). */
     int expectedSamples;
     boolean done;
+    /** The hub told its finished listener about this request. */
+    boolean finishNotified;
 
     RequestLog(String requestId) {
         this.requestId = requestId;
@@ -53,6 +55,20 @@ final class RequestLog {
 
     SampleProgress sample(int index) {
         return samples.computeIfAbsent(index, i -> new SampleProgress());
+    }
+
+    /** Every sample has its GenerationCompleted (whatever the reason), the sample count being known. */
+    boolean allCompleted() {
+        if (expectedSamples <= 0) {
+            return false;
+        }
+        for (int i = 0; i < expectedSamples; i++) {
+            SampleProgress p = samples.get(i);
+            if (p == null || p.completed == null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     boolean allFinished() {

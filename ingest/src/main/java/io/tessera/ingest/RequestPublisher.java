@@ -71,6 +71,16 @@ final class RequestPublisher implements AutoCloseable {
         }
     }
 
+    /** Publishes one record (a Cancel, a Feedback) keyed by {@code key} and waits for its acknowledgement. */
+    <V extends org.apache.avro.specific.SpecificRecord> void publishOne(Topic<V> topic, String key, V value)
+            throws PublishException {
+        try {
+            await(List.of(send(topic, key, value)), "the " + topic.name() + " record");
+        } catch (KafkaException e) {
+            throw new PublishException("Kafka refused the record: " + e.getMessage(), e);
+        }
+    }
+
     private <V extends org.apache.avro.specific.SpecificRecord> Future<RecordMetadata> send(Topic<V> topic,
             String key, V value) {
         return producer.send(new ProducerRecord<>(topic.name(), key, topic.codec().encode(value)));

@@ -15,6 +15,8 @@ final class SseEvent {
     static final String COMPLETED = "completed";
     static final String DONE = "done";
     static final String ERROR = "error";
+    /** Not part of the request's stream: tells a resuming client that events it asked for are gone. */
+    static final String GAP = "gap";
 
     private final long id;
     private final String name;

@@ -36,8 +36,14 @@ record Submission(
     }
 
     GenerationRequest toRecord(String requestId, long nowMs) {
+        return toRecord(requestId, nowMs, "default");
+    }
+
+    /** The request record of {@code tenant} (the caller's, from its API key). */
+    GenerationRequest toRecord(String requestId, long nowMs, String tenant) {
         return GenerationRequest.newBuilder()
                 .setRequestId(requestId)
+                .setTenant(tenant)
                 .setTask(task)
                 .setPrompt(prompt)
                 .setConditioningFrames(frames.size())

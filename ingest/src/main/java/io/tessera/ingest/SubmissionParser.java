@@ -25,6 +25,8 @@ final class SubmissionParser {
     static final int MAX_SAMPLES = 16;
     static final double MAX_TEMPERATURE = 10.0;
     static final double MAX_GUIDANCE = 20.0;
+    /** Largest top-k; any value at or above the vocabulary size behaves like 0 (off). */
+    static final int MAX_TOP_K = 65_536;
     /** Defaults of the record schema (SamplingParams) for what the body leaves out. */
     static final int DEFAULT_FRAMES = 16;
     static final float DEFAULT_TEMPERATURE = 1.0f;
@@ -148,7 +150,7 @@ final class SubmissionParser {
             rejectUnknown((ObjectNode) sampling, SAMPLING_FIELDS, "sampling.");
             temperature = number(sampling.get("temperature"), "sampling.temperature", 0, false, MAX_TEMPERATURE,
                     true, DEFAULT_TEMPERATURE);
-            topK = intField(sampling.get("topK"), "sampling.topK", 0, Integer.MAX_VALUE, DEFAULT_TOP_K);
+            topK = intField(sampling.get("topK"), "sampling.topK", 0, MAX_TOP_K, DEFAULT_TOP_K);
             topP = number(sampling.get("topP"), "sampling.topP", 0, false, 1, true, DEFAULT_TOP_P);
             guidance = number(sampling.get("guidanceScale"), "sampling.guidanceScale", 0, true, MAX_GUIDANCE, true,
                     DEFAULT_GUIDANCE);
@@ -230,6 +232,10 @@ final class SubmissionParser {
         if (chars > cfg.maxPromptChars()) {
             throw ApiException.badField("prompt", "prompt has " + chars + " characters; the limit is "
                     + cfg.maxPromptChars());
+        }
+        if (p.chars().anyMatch(c -> Character.isISOControl(c) && c != '\n' && c != '\t')) {
+            throw ApiException.badField("prompt", "prompt must not contain control characters (tab and newline"
+                    + " are allowed)");
         }
         if (task == Task.TEXT_TO_VIDEO && p.isBlank()) {
             throw ApiException.badField("prompt", "prompt must not be blank for TEXT_TO_VIDEO");

@@ -64,6 +64,9 @@ import org.junit.jupiter.api.Test;
 class GatewayIT {
 
     static final Duration WAIT = Duration.ofSeconds(60);
+    /** The development key (tenant "dev") every call of this test sends; the CLI finds it in {@link #dataDir}. */
+    static String KEY;
+    static Path dataDir;
     static final ObjectMapper JSON = new ObjectMapper();
 
     static EmbeddedKafka kafka;
@@ -73,11 +76,17 @@ class GatewayIT {
             .connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
-    static void start() {
-        kafka = EmbeddedKafka.start(Path.of("target/tmp/gateway-it-" + System.nanoTime()), 0);
+    static void start() throws Exception {
+        Path dir = Files.createDirectories(Path.of("target/tmp/gateway-it-" + System.nanoTime()));
+        kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
         kafka.createTopics(Topics.ALL);
+        dataDir = dir.resolve("data");
+        KEY = io.tessera.ingest.auth.ApiKeys.developmentKey(dataDir);
+        Path keys = dataDir.resolve(io.tessera.ingest.auth.ApiKeys.KEYS_FILE);
         gateway = Gateway.start(GatewayConfig.defaults(kafka.bootstrapServers()).withPort(0)
-                .withBodyLimits(256 * 1024, 64 * 1024, 64 * 1024));
+                .withBodyLimits(256 * 1024, 64 * 1024, 64 * 1024)
+                // latencyFigures leaves 30 requests unfinished: room for them beyond the default 16 per tenant.
+                .withAccess(AccessConfig.defaults().withApiKeysFile(keys).withInFlight(256, 64)));
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -101,7 +110,7 @@ class GatewayIT {
 
     static HttpResponse<String> post(String body) throws Exception {
         return http.send(HttpRequest.newBuilder(gateway.baseUri().resolve("/v1/generations"))
-                .header("Content-Type", "application/json")
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + KEY)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -151,7 +160,8 @@ class GatewayIT {
             ended = CompletableFuture.runAsync(() -> {
                 try {
                     HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(
-                            gateway.baseUri().resolve("/v1/generations/" + requestId + "/events")).build(),
+                            gateway.baseUri().resolve("/v1/generations/" + requestId + "/events"))
+                            .header("Authorization", "Bearer " + KEY).build(),
                             HttpResponse.BodyHandlers.ofInputStream());
                     assertThat(r.statusCode()).isEqualTo(200);
                     assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(
@@ -256,7 +266,7 @@ class GatewayIT {
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(unknown.statusCode()).isEqualTo(404);
         HttpResponse<String> badId = http.send(HttpRequest.newBuilder(
-                gateway.baseUri().resolve("/v1/generations/a%20b/events")).build(),
+                gateway.baseUri().resolve("/v1/generations/a%20b/events")).header("X-API-Key", KEY).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(badId.statusCode()).isEqualTo(400);
     }
@@ -318,7 +328,7 @@ class GatewayIT {
         long before = System.currentTimeMillis();
         CompletableFuture<Integer> cli = CompletableFuture.supplyAsync(() -> PromptCommand.run(new String[] {
             "a red circle moving left", "--gateway", gateway.baseUri().toString(), "--out", out.toString(),
-            "--frames", "3", "--seed", "11", "--timeout", "120"},
+            "--frames", "3", "--seed", "11", "--timeout", "120", "--data-dir", dataDir.toString()},
                 new PrintStream(outBytes, true, StandardCharsets.UTF_8),
                 new PrintStream(errBytes, true, StandardCharsets.UTF_8)));
 
@@ -350,9 +360,17 @@ class GatewayIT {
         // A request the gateway refuses is a usage error naming the option.
         ByteArrayOutputStream err2 = new ByteArrayOutputStream();
         int bad = PromptCommand.run(new String[] {"p", "--gateway", gateway.baseUri().toString(), "--top-p", "1.5",
-            "--out", out.toString()}, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err2, true,
-                StandardCharsets.UTF_8));
+            "--out", out.toString(), "--data-dir", dataDir.toString()}, new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err2, true, StandardCharsets.UTF_8));
         assertThat(bad).isEqualTo(2);
+
+        // Without a key the CLI is refused: exit code 4 (unauthorized), one line saying what to do.
+        Path noKey = Files.createDirectories(out.resolve("no-key"));
+        ByteArrayOutputStream err3 = new ByteArrayOutputStream();
+        int unauthorized = PromptCommand.run(new String[] {"p", "--gateway", gateway.baseUri().toString(),
+            "--out", out.toString(), "--data-dir", noKey.toString()}, new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err3, true, StandardCharsets.UTF_8));
+        assertThat(unauthorized).as(err3.toString(StandardCharsets.UTF_8)).isEqualTo(4);
         assertThat(err2.toString(StandardCharsets.UTF_8)).contains("(--top-p)", "(0, 1]");
     }
 

@@ -99,7 +99,11 @@ class SubmissionParserTest {
                         "(0, 10]"),
                 Arguments.of("{\"prompt\": \"p\", \"sampling\": {\"temperature\": \"hot\"}}",
                         "sampling.temperature", "number"),
-                Arguments.of("{\"prompt\": \"p\", \"sampling\": {\"topK\": -1}}", "sampling.topK", ">= 0"),
+                Arguments.of("{\"prompt\": \"p\", \"sampling\": {\"topK\": -1}}", "sampling.topK", "[0, 65536]"),
+                Arguments.of("{\"prompt\": \"p\", \"sampling\": {\"topK\": 65537}}", "sampling.topK",
+                        "[0, 65536]"),
+                Arguments.of("{\"prompt\": \"a\\u0000b\"}", "prompt", "control characters"),
+                Arguments.of("{\"prompt\": \"p\", \"tenant\": \"bob\"}", "tenant", "unknown field"),
                 Arguments.of("{\"prompt\": \"p\", \"sampling\": {\"topP\": 0}}", "sampling.topP", "(0, 1]"),
                 Arguments.of("{\"prompt\": \"p\", \"sampling\": {\"topP\": 1.5}}", "sampling.topP", "(0, 1]"),
                 Arguments.of("{\"prompt\": \"p\", \"sampling\": {\"guidanceScale\": -0.1}}",
@@ -182,6 +186,18 @@ class SubmissionParserTest {
                 "only used by IMAGE_TO_VIDEO");
         String frames = "[\"" + b64(TestMedia.png(8, 8, 0)) + "\", \"" + b64("nope".getBytes()) + "\"]";
         assertField("{\"task\": \"VIDEO_CONTINUATION\", \"video\": " + frames + "}", "video[1]", "PNG or JPEG");
+    }
+
+    @Test
+    void audioOutsideTheSampleRateRangeIsRefused() {
+        String frames = "[\"" + b64(TestMedia.png(16, 16, 0)) + "\"]";
+        assertField("{\"task\": \"VIDEO_CONTINUATION\", \"video\": " + frames + ", \"audio\": \""
+                + b64(TestMedia.wav(400, 4000)) + "\"}", "audio", "[8000, 96000] Hz");
+    }
+
+    @Test
+    void theRecordCarriesTheCallersTenant() {
+        assertThat(json("{\"prompt\": \"p\"}").toRecord("r", NOW, "alice").getTenant()).isEqualTo("alice");
     }
 
     @Test

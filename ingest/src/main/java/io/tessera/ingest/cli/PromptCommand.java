@@ -35,9 +35,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class PromptCommand {
 
-    public static final int OK = 0;
-    public static final int FAILURE = 1;
-    public static final int USAGE = 2;
+    public static final int OK = ExitCodes.OK;
+    public static final int FAILURE = ExitCodes.FAILURE;
+    public static final int USAGE = ExitCodes.USAGE;
 
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -55,7 +55,10 @@ public final class PromptCommand {
         System.exit(run(args, System.out, System.err));
     }
 
-    /** Runs the command; returns 0 when the files are written, 2 for a bad command line or request, 1 otherwise. */
+    /**
+     * Runs the command; returns 0 when the files are written, 2 for a bad command line or request, 4 for a missing
+     * or refused API key, 5 when the gateway is unreachable, 1 otherwise (see {@link ExitCodes}).
+     */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         PromptOptions opts;
         ObjectNode body;
@@ -70,14 +73,23 @@ public final class PromptCommand {
             err.println("tessera prompt: " + e.getMessage() + " (see tessera prompt --help)");
             return USAGE;
         }
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(CONNECT_TIMEOUT).build();
+        GatewayClient gateway;
         try {
-            return new PromptCommand.Run(opts, client, out, err).run(body);
+            gateway = new GatewayClient(opts.gateway(), opts.dataDir(),
+                    io.tessera.ingest.auth.ApiKeys.findClientKey(opts.dataDir()));
+        } catch (java.io.UncheckedIOException e) {
+            err.println("tessera prompt: " + e.getMessage() + "; fix its permissions or set $"
+                    + io.tessera.ingest.auth.ApiKeys.ENV_CLIENT_KEY);
+            return ExitCodes.UNAUTHORIZED;
+        }
+        try {
+            return new PromptCommand.Run(opts, gateway, out, err).run(body);
+        } catch (CommandFailure e) {
+            err.println("tessera prompt: " + e.getMessage());
+            return e.exitCode();
         } catch (ConnectException | HttpConnectTimeoutException e) {
-            err.println("tessera prompt: cannot reach the gateway at " + opts.gateway()
-                    + ": start it with bin/tessera up (or point --gateway at a running one)");
-            return FAILURE;
+            err.println("tessera prompt: " + gateway.unreachable().getMessage());
+            return ExitCodes.UNREACHABLE;
         } catch (IOException e) {
             err.println("tessera prompt: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
             return FAILURE;
@@ -127,7 +139,9 @@ public final class PromptCommand {
         if (!o.video().isEmpty()) {
             ArrayNode v = b.putArray("video");
             for (Path p : o.video()) {
-                v.add(base64(p, "--video"));
+                for (byte[] frame : VideoFrames.read(p)) {
+                    v.add(Base64.getEncoder().encodeToString(frame));
+                }
             }
         }
         if (o.audio() != null) {
@@ -149,26 +163,23 @@ public final class PromptCommand {
     /** One run: POST, then follow the stream. */
     private static final class Run {
         private final PromptOptions opts;
+        private final GatewayClient gateway;
         private final HttpClient client;
         private final PrintStream out;
         private final PrintStream err;
 
-        Run(PromptOptions opts, HttpClient client, PrintStream out, PrintStream err) {
+        Run(PromptOptions opts, GatewayClient gateway, PrintStream out, PrintStream err) {
             this.opts = opts;
-            this.client = client;
+            this.gateway = gateway;
+            this.client = gateway.http();
             this.out = out;
             this.err = err;
         }
 
-        int run(ObjectNode body) throws IOException, InterruptedException {
-            HttpResponse<String> posted = client.send(HttpRequest.newBuilder(resolve("/v1/generations"))
-                            .timeout(Duration.ofSeconds(60))
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(MAPPER.writeValueAsString(body)))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            JsonNode answer = json(posted.body());
-            if (posted.statusCode() == 400 || posted.statusCode() == 413 || posted.statusCode() == 415) {
+        int run(ObjectNode body) throws IOException, InterruptedException, CommandFailure {
+            GatewayClient.Response posted = gateway.postJson("/v1/generations", body);
+            JsonNode answer = posted.json();
+            if (posted.status() == 400 || posted.status() == 413 || posted.status() == 415) {
                 String field = answer.path("field").asText(null);
                 String option = field == null ? null : OPTION_OF_FIELD.getOrDefault(field.replaceAll("\\[\\d+]$", ""),
                         field);
@@ -176,10 +187,8 @@ public final class PromptCommand {
                         + (option == null ? "" : " (" + option + ")") + ": " + answer.path("error").asText());
                 return USAGE;
             }
-            if (posted.statusCode() != 202) {
-                err.println("tessera prompt: the gateway answered " + posted.statusCode() + ": "
-                        + answer.path("error").asText(posted.body()));
-                return FAILURE;
+            if (posted.status() != 202) {
+                throw gateway.failure(posted, "generation");
             }
             String requestId = answer.path("requestId").asText();
             String events = answer.path("events").asText("/v1/generations/" + requestId + "/events");
@@ -188,12 +197,17 @@ public final class PromptCommand {
         }
 
         private int follow(String requestId, URI events) throws IOException, InterruptedException {
-            HttpResponse<InputStream> stream = client.send(HttpRequest.newBuilder(events)
-                    .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+            HttpRequest.Builder req = HttpRequest.newBuilder(events).header("Accept", "text/event-stream");
+            gateway.key().ifPresent(k -> req.header("Authorization", "Bearer " + k));
+            HttpResponse<InputStream> stream = client.send(req.GET().build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
             if (stream.statusCode() != 200) {
                 String text = new String(stream.body().readAllBytes(), StandardCharsets.UTF_8);
-                err.println("tessera prompt: the event stream answered " + stream.statusCode() + ": " + text);
-                return FAILURE;
+                CommandFailure f = gateway.failure(new GatewayClient.Response(stream.statusCode(), text,
+                        GatewayClient.json(text), stream.headers().firstValue("Retry-After").orElse(null)),
+                        "event stream of " + requestId);
+                err.println("tessera prompt: " + f.getMessage());
+                return f.exitCode();
             }
             boolean audioTask = "VIDEO_TO_AUDIO".equals(opts.task());
             ClipWriter clips = new ClipWriter(opts.out().resolve(requestId));

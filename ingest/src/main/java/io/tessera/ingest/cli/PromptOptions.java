@@ -14,6 +14,7 @@ import java.util.List;
  * @param samples         null: 1
  * @param seed            null: the gateway picks one
  * @param timeoutSeconds  how long to wait for the generation to finish
+ * @param dataDir         where the API key is looked for ({@code <dataDir>/api-key})
  */
 record PromptOptions(
         boolean help,
@@ -31,7 +32,8 @@ record PromptOptions(
         Path image,
         List<Path> video,
         Path audio,
-        int timeoutSeconds) {
+        int timeoutSeconds,
+        Path dataDir) {
 
     static final String DEFAULT_GATEWAY = "http://127.0.0.1:8080";
     static final String DEFAULT_OUT = "tessera-out";
@@ -56,13 +58,15 @@ record PromptOptions(
               --top-p P            nucleus sampling, (0, 1] (default: 1.0)
               --guidance G         classifier-free guidance scale, [0, 20] (default: 3.0)
               --image FILE         conditioning image (PNG or JPEG) for IMAGE_TO_VIDEO
-              --video FILE...      conditioning frames (PNG or JPEG) for VIDEO_CONTINUATION and VIDEO_TO_AUDIO
-              --audio FILE         conditioning audio (WAV) for VIDEO_CONTINUATION
+              --video FILE|DIR...  conditioning frames for VIDEO_CONTINUATION and VIDEO_TO_AUDIO: PNG or JPEG
+                                   files, a folder of them (name order), or an animated GIF
+              --audio FILE.wav     conditioning audio (WAV) for VIDEO_CONTINUATION
               --timeout SECONDS    give up waiting after this long (default: %d)
+              --data-dir DIR       where 'tessera up' keeps the API key (default: %s); $%s wins
               -h, --help           this help
 
-            Exit codes: 0 done, 2 bad command line or request, 1 any other failure.
-            """.formatted(DEFAULT_OUT, DEFAULT_GATEWAY, DEFAULT_TIMEOUT_S);
+            %s""".formatted(DEFAULT_OUT, DEFAULT_GATEWAY, DEFAULT_TIMEOUT_S, GatewayClient.DEFAULT_DATA_DIR,
+            io.tessera.ingest.auth.ApiKeys.ENV_CLIENT_KEY, ExitCodes.HELP);
 
     /** Frames the run will produce in all, for the progress bar. */
     int framesAsked() {
@@ -86,6 +90,7 @@ record PromptOptions(
         List<Path> video = new ArrayList<>();
         Path audio = null;
         int timeout = DEFAULT_TIMEOUT_S;
+        Path dataDir = Path.of(GatewayClient.DEFAULT_DATA_DIR);
 
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -138,7 +143,13 @@ record PromptOptions(
                 case "--top-p" -> topP = number(arg, value);
                 case "--guidance" -> guidance = number(arg, value);
                 case "--image" -> image = Path.of(value);
-                case "--audio" -> audio = Path.of(value);
+                case "--audio" -> {
+                    audio = Path.of(value);
+                    if (!value.toLowerCase(java.util.Locale.ROOT).endsWith(".wav")) {
+                        throw new UsageException("--audio must be a .wav file, got " + value);
+                    }
+                }
+                case "--data-dir" -> dataDir = Path.of(value);
                 case "--timeout" -> {
                     timeout = integer(arg, value);
                     if (timeout < 1) {
@@ -152,7 +163,7 @@ record PromptOptions(
             throw new UsageException("a prompt is required, e.g. tessera prompt \"a red circle moving left\"");
         }
         return new PromptOptions(help, prompt, out, gateway, task, frames, seed, samples, temperature, topK, topP,
-                guidance, image, List.copyOf(video), audio, timeout);
+                guidance, image, List.copyOf(video), audio, timeout, dataDir);
     }
 
     private static URI uri(String s) throws UsageException {

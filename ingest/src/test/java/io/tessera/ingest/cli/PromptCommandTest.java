@@ -28,7 +28,8 @@ class PromptCommandTest {
     @Test
     void helpPrintsUsageAndExitsZero() {
         assertThat(PromptCommand.run(new String[] {"--help"}, out, err)).isZero();
-        assertThat(out()).contains("Usage: tessera prompt", "--top-p", "--video FILE...", "Exit codes");
+        assertThat(out()).contains("Usage: tessera prompt", "--top-p", "--video FILE|DIR...", "--data-dir",
+                "Exit codes", "5 gateway or Kafka unreachable");
         assertThat(err()).isEmpty();
     }
 
@@ -43,6 +44,8 @@ class PromptCommandTest {
             {"p", "--gateway", "ftp://x"},
             {"p", "--task", "IMAGE_TO_VIDEO", "--image", "target/does-not-exist.png"},
             {"p", "--timeout", "0"},
+            {"p", "--task", "VIDEO_CONTINUATION", "--video", "target/does-not-exist"},
+            {"p", "--task", "VIDEO_CONTINUATION", "--audio", "sound.mp3"},
         };
         for (String[] args : bad) {
             errBytes.reset();
@@ -78,6 +81,45 @@ class PromptCommandTest {
     }
 
     @Test
+    void videoTakesAFolderOfFramesInNameOrderOrAnAnimatedGif() throws Exception {
+        Path dir = java.nio.file.Files.createDirectories(Path.of("target/tmp/prompt-video-" + System.nanoTime()));
+        Path frames = java.nio.file.Files.createDirectories(dir.resolve("frames"));
+        byte[] f0 = io.tessera.ingest.TestMedia.png(8, 8, 0);
+        byte[] f1 = io.tessera.ingest.TestMedia.png(8, 8, 200);
+        java.nio.file.Files.write(frames.resolve("frame-001.png"), f1);
+        java.nio.file.Files.write(frames.resolve("frame-000.png"), f0);
+        java.nio.file.Files.writeString(frames.resolve("notes.txt"), "not a frame");
+        assertThat(VideoFrames.read(frames)).containsExactly(f0, f1);
+
+        java.util.List<java.awt.image.BufferedImage> images = java.util.List.of(
+                io.tessera.media.Png.decode(f0), io.tessera.media.Png.decode(f1),
+                io.tessera.media.Png.decode(io.tessera.ingest.TestMedia.png(8, 8, 100)));
+        Path gif = java.nio.file.Files.write(dir.resolve("clip.gif"), io.tessera.media.AnimatedGif.encode(images,
+                125));
+        java.util.List<byte[]> fromGif = VideoFrames.read(gif);
+        assertThat(fromGif).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            java.awt.image.BufferedImage back = io.tessera.media.Png.decode(fromGif.get(i));
+            assertThat(back.getWidth()).isEqualTo(8);
+            // GIF palettes are lossy; the colour of each frame survives closely.
+            int want = images.get(i).getRGB(4, 4) & 0xFFFFFF;
+            int got = back.getRGB(4, 4) & 0xFFFFFF;
+            for (int shift = 0; shift <= 16; shift += 8) {
+                assertThat(Math.abs((want >> shift & 0xFF) - (got >> shift & 0xFF))).as("frame %d", i)
+                        .isLessThanOrEqualTo(24);
+            }
+        }
+        PromptOptions o = PromptOptions.parse(new String[] {"--task", "VIDEO_TO_AUDIO", "--video", frames.toString(),
+            gif.toString()});
+        assertThat(PromptCommand.requestBody(o).get("video")).hasSize(5);
+        assertThatThrownBy(() -> VideoFrames.read(java.nio.file.Files.createDirectories(dir.resolve("empty"))))
+                .hasMessageContaining("no .png or .jpg frames");
+        Path notGif = java.nio.file.Files.writeString(dir.resolve("bad.gif"), "GIF89a but not really");
+        assertThatThrownBy(() -> VideoFrames.read(notGif)).isInstanceOf(UsageException.class)
+                .hasMessageContaining("--video");
+    }
+
+    @Test
     void anUnreachableGatewayIsOneLineSayingHowToStartIt() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -85,7 +127,7 @@ class PromptCommandTest {
         }
         int code = PromptCommand.run(new String[] {"a red circle", "--gateway", "http://127.0.0.1:" + port,
             "--out", "target/tmp/unreachable"}, out, err);
-        assertThat(code).isEqualTo(1);
+        assertThat(code).isEqualTo(ExitCodes.UNREACHABLE);
         assertThat(err().trim()).isEqualTo("tessera prompt: cannot reach the gateway at http://127.0.0.1:" + port
                 + ": start it with bin/tessera up (or point --gateway at a running one)");
     }
