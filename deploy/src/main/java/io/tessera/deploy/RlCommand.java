@@ -64,7 +64,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * ({@code samples} per prompt, a GRPO group, temperature 1 and no guidance so the samples come from the policy
  * itself), keeps {@code in-flight} prompts outstanding, and reads {@code tessera.rewards} and
  * {@code tessera.policy}. At the end: mean reward and adherence per policy version, a PNG plot of reward
- * against time, the final weights saved as a model directory ({@code bin/tessera eval --model-dir}), and the
+ * against time, the final weights saved as a model directory ({@code bin/tessera eval --model}), and the
  * last line {@code reward_gain=<relative gain> adherence_before=<x> adherence_after=<y>}: the first and last
  * fifth of the scored samples (at least 8 each) by time.
  *
@@ -250,7 +250,7 @@ final class RlCommand {
     if (loop.last() != null) {
       Path model = saveModel(loop.last(), outDir.resolve("model"));
       out.println("final policy v" + loop.last().getVersion() + " saved to " + model
-          + " (bin/tessera eval --model-dir " + model + ")");
+          + " (bin/tessera eval --model " + model + ")");
     } else {
       out.println("no policy update was published");
     }

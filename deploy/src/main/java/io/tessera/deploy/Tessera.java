@@ -28,6 +28,8 @@ public final class Tessera {
         generate generate one clip in this process (no Kafka, no Flink): PNG frames, GIF and WAV
         train    train the default transformer on the world (checkpoints, resumes when run again)
         eval     score a model's prompt adherence with the world's detector; last line adherence=.. psnr=..
+        rl       'rl --minutes M': the online RL loop (generation, rewards, GRPO) on a local stack, printing
+                 reward and adherence per policy version; last line reward_gain=.. adherence_before=..
         bench    'bench engine': tokens/s at batch 1, 8 and 32 against one request at a time;
                  'bench pipeline [--prompts N] [--frames N]': Kafka + Flink pipeline against the bare engine
         help     this text
@@ -71,6 +73,7 @@ public final class Tessera {
           yield OK;
         }
         case "bench" -> bench(rest, out);
+        case "rl" -> RlCommand.run(rest, out);
         case "help", "--help", "-h" -> {
           out.print(HELP);
           yield OK;

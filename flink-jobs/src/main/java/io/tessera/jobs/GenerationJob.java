@@ -1,5 +1,7 @@
 package io.tessera.jobs;
 
+import io.tessera.jobs.condition.ConditionAssembler;
+import io.tessera.jobs.condition.ConditionedRequest;
 import io.tessera.jobs.generation.GenerateOperator;
 import io.tessera.jobs.generation.GenerateOperatorFactory;
 import io.tessera.jobs.generation.PromptValidator;
@@ -12,6 +14,7 @@ import io.tessera.records.Cancel;
 import io.tessera.records.DeadLetter;
 import io.tessera.records.GenerationCompleted;
 import io.tessera.records.GenerationRequest;
+import io.tessera.records.MediaChunk;
 import io.tessera.records.PolicyUpdate;
 import io.tessera.records.TokenChunk;
 import io.tessera.schemas.Topics;
@@ -25,9 +28,10 @@ import org.apache.flink.types.Either;
 import org.apache.flink.util.Collector;
 
 /**
- * Prompts in, tokens out: {@code tessera.prompts} -> decode and validate -> keyBy(requestId) -> generate
- * (continuous batching, chunks per frame) -> {@code tessera.tokens} and {@code tessera.generations};
- * everything rejected -> the DLQ topic.
+ * Prompts in, tokens out: {@code tessera.prompts} -> decode and validate -> (requests with conditioning media:
+ * keyBy(requestId) joined with {@code tessera.media.in} by the conditioning assembler) -> keyBy(requestId) ->
+ * generate (tokenize the media, continuous batching, chunks per frame) -> {@code tessera.tokens} and {@code
+ * tessera.generations}; everything rejected -> the DLQ topic.
  *
  * <p>{@link #pipeline} is the job as a function from input streams to output streams; {@link
  * #addToEnvironment} wires Kafka around it; {@link #main} runs it on a cluster.
@@ -36,6 +40,7 @@ public final class GenerationJob {
 
     public static final String NAME = "generation";
     static final String DECODE_STAGE = "GenerationJob/decode-prompts";
+    static final String MEDIA_STAGE = "GenerationJob/decode-media";
     static final String CONTROL_STAGE = "GenerationJob/decode-control";
     static final String POLICY_STAGE = "GenerationJob/decode-policy";
 
@@ -60,12 +65,38 @@ public final class GenerationJob {
      */
     public static Outputs pipeline(DataStream<RawRecord> prompts, DataStream<RawRecord> control,
             DataStream<RawRecord> policy, JobConfig cfg, GeneratorLoader generator) {
+        return pipeline(prompts, none(prompts), control, policy, cfg, generator);
+    }
+
+    /**
+     * The whole job without its I/O: raw prompt, conditioning media ({@code MediaChunk}), control ({@code
+     * Cancel}) and policy ({@code PolicyUpdate}) records to token chunks, completion records and dead letters.
+     * A request that promises media waits in the conditioning assembler (keyed by request id) until its media
+     * is in; a text-only request goes straight to the generate operator.
+     */
+    public static Outputs pipeline(DataStream<RawRecord> prompts, DataStream<RawRecord> media,
+            DataStream<RawRecord> control, DataStream<RawRecord> policy, JobConfig cfg, GeneratorLoader generator) {
         SingleOutputStreamOperator<GenerationRequest> requests = prompts
                 .process(new DecodeRecords<>(GenerationRequest.class, DECODE_STAGE,
-                        new PromptValidator(cfg.maxFrames(), cfg.maxSamples())),
+                        new PromptValidator(cfg.maxFrames(), cfg.maxSamples(), cfg.conditionMaxFrames())),
                         AvroRecordTypeInfo.forClass(GenerationRequest.class))
                 .name("decode-prompts")
                 .uid(NAME + "-decode-prompts");
+        SingleOutputStreamOperator<MediaChunk> chunks = media
+                .process(new DecodeRecords<>(MediaChunk.class, MEDIA_STAGE,
+                        c -> c.getRequestId().isEmpty() ? "requestId is empty" : null),
+                        AvroRecordTypeInfo.forClass(MediaChunk.class))
+                .name("decode-media")
+                .uid(NAME + "-decode-media");
+        SingleOutputStreamOperator<ConditionedRequest> assembled = requests
+                .filter(ConditionAssembler::promisesMedia).name("requests-with-media")
+                .uid(NAME + "-requests-with-media")
+                .keyBy(GenerationJob::requestKey, Types.STRING)
+                .connect(chunks.keyBy(MediaChunk::getRequestId, Types.STRING))
+                .process(new ConditionAssembler(cfg.conditionTimeout().toMillis(), cfg.conditionMaxFrames(),
+                        cfg.conditionMaxImageSide()), TypeInformation.of(ConditionedRequest.class))
+                .name("assemble-conditioning")
+                .uid(NAME + "-assemble-conditioning");
         SingleOutputStreamOperator<Cancel> cancels = control
                 .process(new DecodeRecords<>(Cancel.class, CONTROL_STAGE,
                         c -> c.getRequestId().isEmpty() ? "requestId is empty" : null),
@@ -78,13 +109,17 @@ public final class GenerationJob {
                         AvroRecordTypeInfo.forClass(PolicyUpdate.class))
                 .name("decode-policy")
                 .uid(NAME + "-decode-policy");
-        TypeInformation<Either<GenerationRequest, Cancel>> inputType = new EitherTypeInfo<>(
-                AvroRecordTypeInfo.forClass(GenerationRequest.class), AvroRecordTypeInfo.forClass(Cancel.class));
-        DataStream<Either<GenerationRequest, Cancel>> input = requests
-                .map(r -> Either.<GenerationRequest, Cancel>Left(r), inputType).name("prompts-as-input")
-                .uid(NAME + "-prompts-as-input")
-                .union(cancels.map(c -> Either.<GenerationRequest, Cancel>Right(c), inputType)
-                        .name("cancels-as-input").uid(NAME + "-cancels-as-input"));
+        TypeInformation<Either<ConditionedRequest, Cancel>> inputType = new EitherTypeInfo<>(
+                TypeInformation.of(ConditionedRequest.class), AvroRecordTypeInfo.forClass(Cancel.class));
+        DataStream<Either<ConditionedRequest, Cancel>> input = requests
+                .filter(r -> !ConditionAssembler.promisesMedia(r)).name("text-only-requests")
+                .uid(NAME + "-text-only-requests")
+                .map(r -> Either.<ConditionedRequest, Cancel>Left(ConditionedRequest.textOnly(r)), inputType)
+                .name("prompts-as-input").uid(NAME + "-prompts-as-input")
+                .union(assembled.map(c -> Either.<ConditionedRequest, Cancel>Left(c), inputType)
+                                .name("conditioned-as-input").uid(NAME + "-conditioned-as-input"),
+                        cancels.map(c -> Either.<ConditionedRequest, Cancel>Right(c), inputType)
+                                .name("cancels-as-input").uid(NAME + "-cancels-as-input"));
         SingleOutputStreamOperator<TokenChunk> tokens = input
                 .keyBy(GenerationJob::inputKey, Types.STRING)
                 .connect(updates.broadcast())
@@ -93,21 +128,28 @@ public final class GenerationJob {
                 .uid(NAME + "-generate");
         if (cfg.parallelism() > 0) {
             requests.setParallelism(cfg.parallelism());
+            chunks.setParallelism(cfg.parallelism());
+            assembled.setParallelism(cfg.parallelism());
             tokens.setParallelism(cfg.parallelism());
         }
         DataStream<DeadLetter> dead = requests.getSideOutput(DeadLetters.TAG)
-                .union(cancels.getSideOutput(DeadLetters.TAG), updates.getSideOutput(DeadLetters.TAG),
+                .union(chunks.getSideOutput(DeadLetters.TAG), assembled.getSideOutput(DeadLetters.TAG),
+                        cancels.getSideOutput(DeadLetters.TAG), updates.getSideOutput(DeadLetters.TAG),
                         tokens.getSideOutput(DeadLetters.TAG));
         return new Outputs(tokens, tokens.getSideOutput(GenerateOperator.COMPLETED), dead);
     }
 
-    /** Kafka source on {@code tessera.prompts}, the pipeline, Kafka sinks on its three outputs. */
+    /**
+     * Kafka sources on {@code tessera.prompts}, {@code tessera.media.in}, {@code tessera.control} and {@code
+     * tessera.policy}, the pipeline, Kafka sinks on its three outputs.
+     */
     public static void addToEnvironment(StreamExecutionEnvironment env, JobConfig cfg) {
         Jobs.configureCheckpointing(env, cfg);
         DataStream<RawRecord> prompts = KafkaIo.read(env, cfg, Topics.PROMPTS.name(), NAME);
+        DataStream<RawRecord> media = KafkaIo.read(env, cfg, Topics.MEDIA_IN.name(), NAME);
         DataStream<RawRecord> control = KafkaIo.read(env, cfg, Topics.CONTROL.name(), NAME);
         DataStream<RawRecord> policy = KafkaIo.read(env, cfg, Topics.POLICY.name(), NAME);
-        Outputs out = pipeline(prompts, control, policy, cfg, GeneratorLoader.of(cfg));
+        Outputs out = pipeline(prompts, media, control, policy, cfg, GeneratorLoader.of(cfg));
         out.tokens().sinkTo(KafkaIo.sink(cfg, Topics.TOKENS.name(), TokenChunk.class, TokenChunk::getRequestId, NAME))
                 .name("kafka:" + Topics.TOKENS.name()).uid(NAME + "-sink-tokens");
         out.generations().sinkTo(KafkaIo.sink(cfg, Topics.GENERATIONS.name(), GenerationCompleted.class,
@@ -129,8 +171,8 @@ public final class GenerationJob {
         return request.getRequestId();
     }
 
-    static String inputKey(Either<GenerationRequest, Cancel> in) {
-        return in.isLeft() ? in.left().getRequestId() : in.right().getRequestId();
+    static String inputKey(Either<ConditionedRequest, Cancel> in) {
+        return in.isLeft() ? in.left().requestId : in.right().getRequestId();
     }
 
     /** An empty stream of raw records that ends when {@code like} ends (for a pipeline without that input). */

@@ -27,6 +27,9 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  * @param audioFramesPerChunk   {@link JobOptions#AUDIO_FRAMES_PER_CHUNK}
  * @param gapTimeout            {@link JobOptions#GAP_TIMEOUT}
  * @param doneRetention         {@link JobOptions#DONE_RETENTION}
+ * @param conditionTimeout      {@link JobOptions#CONDITION_TIMEOUT}
+ * @param conditionMaxFrames    {@link JobOptions#CONDITION_MAX_FRAMES}
+ * @param conditionMaxImageSide {@link JobOptions#CONDITION_MAX_IMAGE_SIDE}
  * @param dlqTopic              {@link JobOptions#DLQ_TOPIC}
  * @param modelDir              {@link JobOptions#MODEL_DIR}
  * @param parallelism           {@link JobOptions#PARALLELISM}
@@ -46,6 +49,9 @@ public record JobConfig(
         int audioFramesPerChunk,
         Duration gapTimeout,
         Duration doneRetention,
+        Duration conditionTimeout,
+        int conditionMaxFrames,
+        int conditionMaxImageSide,
         String dlqTopic,
         String modelDir,
         int parallelism) implements Serializable {
@@ -87,6 +93,15 @@ public record JobConfig(
         if (doneRetention == null || doneRetention.isNegative()) {
             throw invalid(JobOptions.DONE_RETENTION, doneRetention, ">= 0");
         }
+        if (conditionTimeout == null || conditionTimeout.toMillis() < 1) {
+            throw invalid(JobOptions.CONDITION_TIMEOUT, conditionTimeout, ">= 1 ms");
+        }
+        if (conditionMaxFrames < 1) {
+            throw invalid(JobOptions.CONDITION_MAX_FRAMES, conditionMaxFrames, ">= 1");
+        }
+        if (conditionMaxImageSide < 1) {
+            throw invalid(JobOptions.CONDITION_MAX_IMAGE_SIDE, conditionMaxImageSide, ">= 1");
+        }
         if (parallelism < 0) {
             throw invalid(JobOptions.PARALLELISM, parallelism, ">= 0");
         }
@@ -116,6 +131,9 @@ public record JobConfig(
                 conf.get(JobOptions.AUDIO_FRAMES_PER_CHUNK),
                 conf.get(JobOptions.GAP_TIMEOUT),
                 conf.get(JobOptions.DONE_RETENTION),
+                conf.get(JobOptions.CONDITION_TIMEOUT),
+                conf.get(JobOptions.CONDITION_MAX_FRAMES),
+                conf.get(JobOptions.CONDITION_MAX_IMAGE_SIDE),
                 conf.get(JobOptions.DLQ_TOPIC),
                 conf.get(JobOptions.MODEL_DIR),
                 conf.get(JobOptions.PARALLELISM));
@@ -143,13 +161,21 @@ public record JobConfig(
     public JobConfig withEngine(EngineConfig next) {
         return new JobConfig(bootstrapServers, groupPrefix, checkpointInterval, delivery, transactionalIdPrefix,
                 startingOffsets, next.maxBatch(), next.maxQueue(), next.maxSequenceLength(), maxFrames, maxSamples, audioFramesPerChunk, gapTimeout, doneRetention,
-                dlqTopic, modelDir, parallelism);
+                conditionTimeout, conditionMaxFrames, conditionMaxImageSide, dlqTopic, modelDir, parallelism);
     }
 
     /** A copy with another delivery guarantee. */
     public JobConfig withDelivery(DeliveryGuarantee next) {
         return new JobConfig(bootstrapServers, groupPrefix, checkpointInterval, next, transactionalIdPrefix,
                 startingOffsets, engineMaxBatch, engineMaxQueue, engineMaxSequence, maxFrames, maxSamples, audioFramesPerChunk, gapTimeout, doneRetention,
+                conditionTimeout, conditionMaxFrames, conditionMaxImageSide, dlqTopic, modelDir, parallelism);
+    }
+
+    /** A copy with another conditioning timeout, e.g. a short one in tests. */
+    public JobConfig withConditionTimeout(Duration next) {
+        return new JobConfig(bootstrapServers, groupPrefix, checkpointInterval, delivery, transactionalIdPrefix,
+                startingOffsets, engineMaxBatch, engineMaxQueue, engineMaxSequence, maxFrames, maxSamples,
+                audioFramesPerChunk, gapTimeout, doneRetention, next, conditionMaxFrames, conditionMaxImageSide,
                 dlqTopic, modelDir, parallelism);
     }
 

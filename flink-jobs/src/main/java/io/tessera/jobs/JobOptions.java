@@ -90,6 +90,27 @@ public final class JobOptions {
             .withDescription("DecodeJob: how long a finished sample keeps a one-field marker so late"
                     + " repeats of its chunks are dropped; 0 clears all state at the final chunk.");
 
+    public static final ConfigOption<Duration> CONDITION_TIMEOUT = ConfigOptions.key("condition.timeout")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(30))
+            .withDescription("GenerationJob: how long the conditioning assembler waits, from the first record of a"
+                    + " request (its prompt or a media chunk), for the prompt and every media chunk it promised"
+                    + " (>= 1 ms). A request still incomplete then is dead-lettered; media whose prompt never came"
+                    + " is dropped (and dead-lettered); either way the request's state and timer are cleared.");
+
+    public static final ConfigOption<Integer> CONDITION_MAX_FRAMES = ConfigOptions.key("condition.max-frames")
+            .intType()
+            .defaultValue(64)
+            .withDescription("GenerationJob: most conditioning frames (and audio chunks) one request may promise"
+                    + " (>= 1); bounds the assembler's state per request. Larger promises and chunk indexes beyond"
+                    + " it go to the DLQ.");
+
+    public static final ConfigOption<Integer> CONDITION_MAX_IMAGE_SIDE = ConfigOptions.key("condition.max-image-side")
+            .intType()
+            .defaultValue(4096)
+            .withDescription("GenerationJob: largest width or height of a conditioning image, read from its header"
+                    + " before any pixel is decoded (>= 1); larger images go to the DLQ.");
+
     public static final ConfigOption<String> DLQ_TOPIC = ConfigOptions.key("dlq-topic")
             .stringType()
             .defaultValue("tessera.dlq")

@@ -18,6 +18,24 @@ class JobConfigTest {
         assertThat(cfg.engine().maxBatch()).isEqualTo(32);
         assertThat(cfg.dlqTopic()).isEqualTo("tessera.dlq");
         assertThat(cfg.startingOffsets()).isEqualTo(JobConfig.StartingOffsets.COMMITTED_OR_EARLIEST);
+        assertThat(cfg.conditionTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(cfg.conditionMaxFrames()).isEqualTo(64);
+        assertThat(cfg.conditionMaxImageSide()).isEqualTo(4096);
+    }
+
+    @Test
+    void conditioningOptionsAreReadAndChecked() {
+        JobConfig cfg = JobConfig.fromArgs(new String[] {
+            "--bootstrap", "x:1", "--condition.timeout", "5 s", "--condition.max-frames", "8"});
+        assertThat(cfg.conditionTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(cfg.conditionMaxFrames()).isEqualTo(8);
+        assertThat(cfg.withConditionTimeout(Duration.ofMillis(50)).conditionTimeout()).isEqualTo(Duration.ofMillis(50));
+        assertThatThrownBy(() -> JobConfig.fromArgs(new String[] {"--bootstrap", "x:1", "--condition.timeout", "0 ms"}))
+                .hasMessageContaining("condition.timeout");
+        assertThatThrownBy(() -> JobConfig.fromArgs(new String[] {"--bootstrap", "x:1", "--condition.max-frames", "0"}))
+                .hasMessageContaining("condition.max-frames");
+        assertThatThrownBy(() -> JobConfig.fromArgs(new String[] {
+            "--bootstrap", "x:1", "--condition.max-image-side", "-3"})).hasMessageContaining("condition.max-image-side");
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.tessera.generator.engine.SampleTimings;
 import io.tessera.generator.engine.SamplingConfig;
 import io.tessera.generator.engine.TokenListener;
 import io.tessera.jobs.GeneratorLoader;
+import io.tessera.jobs.condition.ConditionedRequest;
 import io.tessera.jobs.io.AvroRecordTypeInfo;
 import io.tessera.jobs.io.DeadLetters;
 import io.tessera.generator.model.Policy;
@@ -20,6 +21,7 @@ import io.tessera.records.GenerationCompleted;
 import io.tessera.records.GenerationRequest;
 import io.tessera.records.PolicyUpdate;
 import io.tessera.records.SamplingParams;
+import io.tessera.records.Task;
 import io.tessera.records.TokenChunk;
 import io.tessera.schemas.RecordCodec;
 import io.tessera.schemas.Topics;
@@ -32,6 +34,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.TaskInfo;
@@ -81,12 +88,15 @@ import org.apache.flink.util.OutputTag;
  * id hashes to it and resumes them with {@link GenerationEngine#resume}. Sampling is a pure function of
  * (seed, position, logits), so tokens after a restore are the ones the failed attempt would have made.
  *
- * <p>Inputs: input 1 carries prompts ({@code Either.Left}) and cancels ({@code Either.Right}), keyed by
- * request id; input 2 carries {@link PolicyUpdate}s broadcast to every subtask (see {@link #processElement2}).
- * The last applied update (weights inline) is checkpointed and re-applied before restored samples resume.
+ * <p>Inputs: input 1 carries prompts with their decoded conditioning media ({@code Either.Left}, from the
+ * conditioning assembler; the media is tokenized here, once per request, by {@code Generator.sampleRequest})
+ * and cancels ({@code Either.Right}), keyed by request id; input 2 carries {@link PolicyUpdate}s broadcast to
+ * every subtask (see {@link #processElement2}): they are read, verified and decoded on a background thread and
+ * swapped in from the mailbox between decode steps. The last applied update (weights inline) is checkpointed
+ * and re-applied before restored samples resume.
  */
 public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
-        implements TwoInputStreamOperator<Either<GenerationRequest, Cancel>, PolicyUpdate, TokenChunk>,
+        implements TwoInputStreamOperator<Either<ConditionedRequest, Cancel>, PolicyUpdate, TokenChunk>,
         BoundedMultiInput, Triggerable<String, VoidNamespace> {
 
     /** One completion record per finished sample. */
@@ -135,8 +145,15 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
     private transient RecordCodec<PolicyUpdate> updateCodec;
     /** The policy this operator swapped in (it owns it and closes it when replaced); null while the generator's. */
     private transient Policy swappedIn;
-    /** The next step is the first under a new policy: its time counts towards the swap pause. */
+    /**
+     * The next step is the first under a new policy: its time counts towards the swap pause, together with
+     * this many nanoseconds of installing it on the task thread (-1: no swap pending).
+     */
     private transient long swapLoadNanos = -1;
+    /** Reads, verifies and decodes policy updates off the task thread, one at a time, in arrival order. */
+    private transient ExecutorService policyLoader;
+    /** Updates handed to {@link #policyLoader}, oldest first; applied in this order from the task thread. */
+    private transient ArrayDeque<Future<LoadedUpdate>> pendingUpdates;
     private transient volatile double swapPauseMaxMs;
     private transient volatile double lastSwapPauseMs;
     private transient volatile double lastSwapLoadMs;
@@ -197,6 +214,13 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
         super.open();
         requestCodec = RecordCodec.of(GenerationRequest.class);
         updateCodec = RecordCodec.of(PolicyUpdate.class);
+        pendingUpdates = new ArrayDeque<>();
+        String loaderName = "tessera-policy-loader-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        policyLoader = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, loaderName);
+            t.setDaemon(true);
+            return t;
+        });
         if (getKeyedStateBackend() != null) {
             cancelledEarly = getPartitionedState(new ValueStateDescriptor<>("tessera-cancelled-early", Types.LONG));
             markerTimers = getInternalTimerService("tessera-cancel-markers", VoidNamespaceSerializer.INSTANCE, this);
@@ -222,11 +246,12 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
         if (restoredUpdate != null) {
             // Before the restored samples resume: the engine must run the version it ran before the failure.
             PolicyUpdate update = updateCodec.decode(restoredUpdate);
-            String problem = applyUpdate(update);
-            if (problem != null && !problem.isEmpty()) {
+            LoadedUpdate loaded = load(update);
+            if (loaded.problem() != null) {
                 throw new IllegalStateException("cannot re-apply the checkpointed policy version "
-                        + update.getVersion() + ": " + problem);
+                        + update.getVersion() + ": " + loaded.problem());
             }
+            install(loaded);
             LOG.info("{}: re-applied checkpointed policy version {}", getOperatorName(), update.getVersion());
             restoredUpdate = null;
         }
@@ -242,8 +267,8 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
     }
 
     @Override
-    public void processElement1(StreamRecord<Either<GenerationRequest, Cancel>> element) throws Exception {
-        Either<GenerationRequest, Cancel> value = element.getValue();
+    public void processElement1(StreamRecord<Either<ConditionedRequest, Cancel>> element) throws Exception {
+        Either<ConditionedRequest, Cancel> value = element.getValue();
         if (value.isLeft()) {
             processRequest(value.left());
         } else {
@@ -251,10 +276,11 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
         }
     }
 
-    private void processRequest(GenerationRequest request) throws Exception {
+    private void processRequest(ConditionedRequest conditioned) throws Exception {
+        GenerationRequest request = conditioned.decodedRequest();
         List<SampleProgress> samples;
         try {
-            samples = plan(request);
+            samples = plan(request, conditioned);
         } catch (RuntimeException e) {
             reject(request, "generator rejected the request: " + DeadLetters.describe(e), e);
             return;
@@ -330,43 +356,66 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
     }
 
     /**
-     * A policy update (broadcast to every subtask). Checks, in order: the weights can be read (inline or a
-     * {@code file:} URI), the modelId is this generator's, the SHA-256 matches: a failure dead-letters the
-     * update with the reason. A version not above the running one is ignored. Otherwise the new weights
-     * go to {@link GenerationEngine#swapPolicy} and apply before the next decode step.
+     * A policy update (broadcast to every subtask). It is handed to a background thread ({@link #load}), which
+     * checks, in order: the weights can be read (inline or a {@code file:} URI), the modelId is this
+     * generator's, the SHA-256 matches; then decodes the weights into a {@link Policy}. When it is ready, a
+     * mail ({@link #installReadyUpdates}) installs it between decode steps: a refused update is dead-lettered
+     * with the reason, a version not above the running one is ignored, otherwise the new policy goes to
+     * {@link GenerationEngine#swapPolicy} and applies before the next decode step. Updates apply in arrival
+     * order; a checkpoint waits for those still loading ({@link #prepareSnapshotPreBarrier}), so every subtask
+     * has applied the same updates at a barrier.
      */
     @Override
     public void processElement2(StreamRecord<PolicyUpdate> element) throws Exception {
         PolicyUpdate update = element.getValue();
-        long started = System.nanoTime();
-        String problem;
-        try {
-            problem = applyUpdate(update);
-        } catch (RuntimeException e) {
-            problem = "the weights cannot be loaded: " + DeadLetters.describe(e);
-        }
-        if (problem == null) {
-            long load = System.nanoTime() - started;
-            if (engine.admitted() > 0) {
-                swapLoadNanos = load; // the next step rebuilds the active samples' caches: part of the pause
-                scheduleStep();
-            } else {
-                lastSwapLoadMs = load / 1e6;
-                lastSwapPauseMs = lastSwapLoadMs;
-                swapPauseMaxMs = Math.max(swapPauseMaxMs, lastSwapPauseMs);
+        pendingUpdates.add(policyLoader.submit(() -> {
+            LoadedUpdate loaded = load(update);
+            try {
+                mailbox.execute(this::installReadyUpdates, "tessera policy swap");
+            } catch (RejectedExecutionException closing) {
+                // the task is shutting down; close() releases the loaded policy
             }
-        } else if (!problem.isEmpty()) {
-            LOG.warn("{}: policy update {} v{} rejected: {}", getOperatorName(), update.getPolicyName(),
-                    update.getVersion(), problem);
-            if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) { // one dead letter, not one per subtask
-                output.collect(DeadLetters.TAG, new StreamRecord<>(DeadLetters.ofDecoded(Topics.POLICY.name(),
-                        update.getPolicyName(), null, POLICY_STAGE, problem, null)));
-            }
+            return loaded;
+        }));
+    }
+
+    /** Installs, in order, the updates whose loading has finished. Runs on the task thread. */
+    private void installReadyUpdates() throws Exception {
+        while (!pendingUpdates.isEmpty() && pendingUpdates.peek().isDone()) {
+            install(result(pendingUpdates.poll()));
         }
     }
 
-    /** Applies the update; null when applied, "" when ignored (stale version), else why it is refused. */
-    private String applyUpdate(PolicyUpdate update) throws Exception {
+    /** Waits for every update still loading and installs it (before a checkpoint barrier, at the end). */
+    private void awaitPolicyUpdates() throws Exception {
+        while (!pendingUpdates.isEmpty()) {
+            install(result(pendingUpdates.poll()));
+        }
+    }
+
+    private static LoadedUpdate result(Future<LoadedUpdate> future) throws Exception {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("loading a policy update failed", e.getCause());
+        }
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        awaitPolicyUpdates();
+    }
+
+    /** A policy update read, verified and decoded: {@code policy} when usable, else {@code problem}. */
+    private record LoadedUpdate(PolicyUpdate update, byte[] weights, Policy policy, String problem, long loadNanos) {}
+
+    /**
+     * Reads and verifies an update's weights and decodes them into a {@link Policy} stamped with its version.
+     * Touches nothing of the operator's mutable state, so it runs on the loader thread.
+     */
+    private LoadedUpdate load(PolicyUpdate update) {
+        long started = System.nanoTime();
         byte[] weights;
         if (update.getWeights() != null) {
             ByteBuffer b = update.getWeights().duplicate();
@@ -377,35 +426,63 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
             try {
                 uri = URI.create(update.getUri());
             } catch (IllegalArgumentException e) {
-                return "uri '" + update.getUri() + "' is not a URI";
+                return refused(update, "uri '" + update.getUri() + "' is not a URI");
             }
             if (!"file".equals(uri.getScheme())) {
-                return "uri scheme of '" + update.getUri() + "' is not supported (only file:)";
+                return refused(update, "uri scheme of '" + update.getUri() + "' is not supported (only file:)");
             }
             try {
                 weights = Files.readAllBytes(Path.of(uri));
             } catch (java.io.IOException | RuntimeException e) {
-                return "cannot read " + update.getUri() + ": " + e;
+                return refused(update, "cannot read " + update.getUri() + ": " + e);
             }
         } else {
-            return "the update has neither weights nor a uri";
+            return refused(update, "the update has neither weights nor a uri");
         }
         if (!modelId.equals(update.getModelId())) {
-            return "modelId '" + update.getModelId() + "' does not match this generator's '" + modelId + "'";
+            return refused(update, "modelId '" + update.getModelId() + "' does not match this generator's '"
+                    + modelId + "'");
         }
         String actual = Policy.sha256(weights);
         if (!actual.equalsIgnoreCase(update.getSha256())) {
-            return "sha256 of the weights is " + actual + ", the update says " + update.getSha256();
-        }
-        long current = engine.policyVersion();
-        if (update.getVersion() <= current) {
-            LOG.info("{}: policy update v{} ignored: already running v{}", getOperatorName(), update.getVersion(),
-                    current);
-            return "";
+            return refused(update, "sha256 of the weights is " + actual + ", the update says " + update.getSha256());
         }
         Policy next;
         try (Policy base = Policy.fromBytes(weights, generator.policy().config())) {
             next = base.withVersion(update.getVersion());
+        } catch (RuntimeException e) {
+            return refused(update, "the weights cannot be loaded: " + DeadLetters.describe(e));
+        }
+        return new LoadedUpdate(update, weights, next, null, System.nanoTime() - started);
+    }
+
+    private static LoadedUpdate refused(PolicyUpdate update, String problem) {
+        return new LoadedUpdate(update, null, null, problem, 0L);
+    }
+
+    /**
+     * Swaps a loaded update in (task thread): a refused one is dead-lettered (by subtask 0 only, so one dead
+     * letter per update), a stale version is ignored, else the engine runs it from the next decode step.
+     */
+    private void install(LoadedUpdate loaded) {
+        PolicyUpdate update = loaded.update();
+        if (loaded.problem() != null) {
+            LOG.warn("{}: policy update {} v{} rejected: {}", getOperatorName(), update.getPolicyName(),
+                    update.getVersion(), loaded.problem());
+            if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
+                output.collect(DeadLetters.TAG, new StreamRecord<>(DeadLetters.ofDecoded(Topics.POLICY.name(),
+                        update.getPolicyName(), null, POLICY_STAGE, loaded.problem(), null)));
+            }
+            return;
+        }
+        long started = System.nanoTime();
+        Policy next = loaded.policy();
+        long current = engine.policyVersion();
+        if (update.getVersion() <= current) {
+            LOG.info("{}: policy update v{} ignored: already running v{}", getOperatorName(), update.getVersion(),
+                    current);
+            next.close();
+            return;
         }
         try {
             engine.swapPolicy(next);
@@ -417,17 +494,30 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
             swappedIn.close(); // the engine no longer uses it
         }
         swappedIn = next;
-        PolicyUpdate inline = PolicyUpdate.newBuilder(update).setWeights(ByteBuffer.wrap(weights)).setUri(null).build();
+        PolicyUpdate inline = PolicyUpdate.newBuilder(update).setWeights(ByteBuffer.wrap(loaded.weights()))
+                .setUri(null).build();
         appliedUpdate = updateCodec.encode(inline);
-        LOG.info("{}: swapped to policy {} v{}", getOperatorName(), update.getPolicyName(), update.getVersion());
-        return null;
+        lastSwapLoadMs = loaded.loadNanos() / 1e6;
+        long installNanos = System.nanoTime() - started;
+        if (engine.admitted() > 0) {
+            swapLoadNanos = installNanos; // the next step rebuilds the active samples' caches: the pause
+            scheduleStep();
+        } else {
+            lastSwapPauseMs = installNanos / 1e6;
+            swapPauseMaxMs = Math.max(swapPauseMaxMs, lastSwapPauseMs);
+        }
+        LOG.info("{}: swapped to policy {} v{} (loaded off-thread in {} ms)", getOperatorName(),
+                update.getPolicyName(), update.getVersion(), Math.round(lastSwapLoadMs));
     }
 
     /** The request's samples as engine requests; throws when the generator cannot build them. */
-    private List<SampleProgress> plan(GenerationRequest request) {
+    private List<SampleProgress> plan(GenerationRequest request, ConditionedRequest media) {
         SamplingParams p = request.getSampling();
         int perFrame = layout.generatedTokensPerFrame(request.getTask());
         long arrived = System.nanoTime();
+        // VIDEO_TO_AUDIO generates audio for each conditioning frame (0 = as many as there are frames).
+        int framesToGenerate = request.getTask() == Task.VIDEO_TO_AUDIO ? 0 : p.getFrames();
+        SampleRequest template = null; // the media is tokenized once, for the first sample
         List<SampleProgress> samples = new ArrayList<>(p.getSamples());
         for (int i = 0; i < p.getSamples(); i++) {
             String sampleId = SampleMeta.sampleId(request.getRequestId(), i);
@@ -438,8 +528,15 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
                     request.getPrompt(), request.getTenant(), p.getSeed());
             SamplingConfig sampling = new SamplingConfig(p.getTemperature(), p.getTopK(), p.getTopP(),
                     p.getGuidanceScale(), SampleMeta.sampleSeed(p.getSeed(), i));
-            SampleRequest sr = generator.sampleRequest(sampleId, request.getTask(), request.getPrompt(), List.of(),
-                    null, p.getFrames(), sampling, arrived);
+            SampleRequest sr;
+            if (template == null) {
+                sr = generator.sampleRequest(sampleId, request.getTask(), request.getPrompt(), media.frameImages(),
+                        media.audioOrNull(), framesToGenerate, sampling, arrived);
+                template = sr;
+            } else {
+                sr = new SampleRequest(sampleId, template.prefix(), template.unconditionalPrefix(),
+                        template.maxNewTokens(), template.grammar(), sampling, arrived);
+            }
             samples.add(SampleProgress.fresh(meta, sr, perFrame));
         }
         return samples;
@@ -541,8 +638,7 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
         engine.step();
         double ms = (System.nanoTime() - t0) / 1e6;
         if (swapLoadNanos >= 0) {
-            lastSwapLoadMs = swapLoadNanos / 1e6;
-            lastSwapPauseMs = ms + lastSwapLoadMs;
+            lastSwapPauseMs = ms + swapLoadNanos / 1e6;
             swapPauseMaxMs = Math.max(swapPauseMaxMs, lastSwapPauseMs);
             swapLoadNanos = -1;
         } else {
@@ -568,11 +664,14 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
     public void endInput(int inputId) throws Exception {
         if (inputId == 1) {
             drain();
+        } else {
+            awaitPolicyUpdates();
         }
     }
 
     @Override
     public void finish() throws Exception {
+        awaitPolicyUpdates();
         drain();
         super.finish();
     }
@@ -603,6 +702,7 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
     @Override
     public void close() throws Exception {
         try {
+            closePolicyLoader();
             if (engine != null) {
                 engine.close();
             }
@@ -618,6 +718,26 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
             generator = null;
             super.close();
         }
+    }
+
+    /** Stops the loader thread and frees policies it loaded that were never installed. */
+    private void closePolicyLoader() throws InterruptedException {
+        if (policyLoader == null) {
+            return;
+        }
+        policyLoader.shutdownNow();
+        policyLoader.awaitTermination(30, TimeUnit.SECONDS);
+        for (Future<LoadedUpdate> f : pendingUpdates) {
+            try {
+                if (f.isDone() && !f.isCancelled() && f.get().policy() != null) {
+                    f.get().policy().close();
+                }
+            } catch (ExecutionException e) {
+                LOG.debug("a policy update failed to load while closing", e);
+            }
+        }
+        pendingUpdates.clear();
+        policyLoader = null;
     }
 
     /** Dead-letters a request; samples of it already in the engine are cancelled (they end CANCELLED). */
@@ -650,6 +770,18 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
     @VisibleForTesting
     int admittedSamples() {
         return engine.admitted();
+    }
+
+    /** Test access: waits for policy updates still loading and installs them, as a checkpoint would. */
+    @VisibleForTesting
+    void awaitPendingPolicyUpdates() throws Exception {
+        awaitPolicyUpdates();
+    }
+
+    /** Test access: no policy update is still loading (installing one may still wait in the mailbox). */
+    @VisibleForTesting
+    boolean policyUpdatesLoaded() {
+        return pendingUpdates.stream().allMatch(Future::isDone);
     }
 
     @VisibleForTesting

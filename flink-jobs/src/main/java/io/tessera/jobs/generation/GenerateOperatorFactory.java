@@ -3,7 +3,7 @@ package io.tessera.jobs.generation;
 import io.tessera.generator.engine.EngineConfig;
 import io.tessera.jobs.GeneratorLoader;
 import io.tessera.records.Cancel;
-import io.tessera.records.GenerationRequest;
+import io.tessera.jobs.condition.ConditionedRequest;
 import io.tessera.records.PolicyUpdate;
 import io.tessera.records.TokenChunk;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperatorFactory;
@@ -15,10 +15,11 @@ import org.apache.flink.types.Either;
 
 /**
  * Creates {@link GenerateOperator}s with the task's mailbox executor (the operator yields to it when full).
- * Input 1: prompts and cancels, keyed by request id; input 2: policy updates, broadcast.
+ * Input 1: prompts (with their decoded conditioning media) and cancels, keyed by request id; input 2: policy
+ * updates, broadcast.
  */
 public final class GenerateOperatorFactory extends AbstractStreamOperatorFactory<TokenChunk>
-        implements TwoInputStreamOperatorFactory<Either<GenerationRequest, Cancel>, PolicyUpdate, TokenChunk> {
+        implements TwoInputStreamOperatorFactory<Either<ConditionedRequest, Cancel>, PolicyUpdate, TokenChunk> {
 
     private final GeneratorLoader loader;
     private final int maxBatch;

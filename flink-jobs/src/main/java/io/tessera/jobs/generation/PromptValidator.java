@@ -12,12 +12,26 @@ import io.tessera.records.Task;
  */
 public final class PromptValidator implements RecordValidator<GenerationRequest> {
 
+    /** {@code condition.max-frames} when none is given. */
+    static final int DEFAULT_MAX_CONDITIONING_FRAMES = 64;
+
     private final int maxFrames;
     private final int maxSamples;
+    private final int maxConditioningFrames;
 
     public PromptValidator(int maxFrames, int maxSamples) {
+        this(maxFrames, maxSamples, DEFAULT_MAX_CONDITIONING_FRAMES);
+    }
+
+    /**
+     * @param maxFrames             {@code max-frames}
+     * @param maxSamples            {@code max-samples}
+     * @param maxConditioningFrames {@code condition.max-frames}
+     */
+    public PromptValidator(int maxFrames, int maxSamples, int maxConditioningFrames) {
         this.maxFrames = maxFrames;
         this.maxSamples = maxSamples;
+        this.maxConditioningFrames = maxConditioningFrames;
     }
 
     @Override
@@ -25,19 +39,19 @@ public final class PromptValidator implements RecordValidator<GenerationRequest>
         if (r.getRequestId() == null || r.getRequestId().isBlank()) {
             return "requestId is empty";
         }
-        if (r.getTask() != Task.TEXT_TO_VIDEO) {
-            return "task " + r.getTask() + " needs conditioning media, which GenerationJob does not assemble yet"
-                    + " (supported: TEXT_TO_VIDEO)";
+        if (r.getTask() == null) {
+            return "task is missing";
         }
-        if (r.getConditioningFrames() != 0 || r.getConditioningAudioChunks() != 0) {
-            return "conditioning media (" + r.getConditioningFrames() + " frames, " + r.getConditioningAudioChunks()
-                    + " audio chunks) is not supported yet";
+        String media = mediaProblem(r);
+        if (media != null) {
+            return media;
         }
         SamplingParams s = r.getSampling();
         if (s == null) {
             return "sampling is missing";
         }
-        if (s.getFrames() < 1 || s.getFrames() > maxFrames) {
+        // VIDEO_TO_AUDIO generates one audio token per conditioning frame: its sampling.frames is not used.
+        if (r.getTask() != Task.VIDEO_TO_AUDIO && (s.getFrames() < 1 || s.getFrames() > maxFrames)) {
             return "sampling.frames must be in [1, " + maxFrames + "], got " + s.getFrames();
         }
         if (s.getSamples() < 1 || s.getSamples() > maxSamples) {
@@ -52,5 +66,35 @@ public final class PromptValidator implements RecordValidator<GenerationRequest>
             return "deadline " + r.getDeadlineMs() + " has passed";
         }
         return null;
+    }
+
+    /**
+     * What each task must promise on {@code tessera.media.in}: TEXT_TO_VIDEO nothing; IMAGE_TO_VIDEO one frame
+     * (the image); VIDEO_CONTINUATION 1..max frames and optionally audio; VIDEO_TO_AUDIO 1..max frames and no
+     * audio (it generates the audio).
+     */
+    private String mediaProblem(GenerationRequest r) {
+        int frames = r.getConditioningFrames();
+        int audio = r.getConditioningAudioChunks();
+        if (frames < 0 || audio < 0) {
+            return "conditioningFrames and conditioningAudioChunks must be >= 0, got " + frames + " and " + audio;
+        }
+        if (frames > maxConditioningFrames || audio > maxConditioningFrames) {
+            return "conditioning media (" + frames + " frames, " + audio + " audio chunks) exceeds"
+                    + " condition.max-frames " + maxConditioningFrames;
+        }
+        return switch (r.getTask()) {
+            case TEXT_TO_VIDEO -> frames == 0 && audio == 0 ? null
+                    : "TEXT_TO_VIDEO takes no conditioning media, but the request promises " + frames + " frames and "
+                            + audio + " audio chunks";
+            case IMAGE_TO_VIDEO -> frames == 1 && audio == 0 ? null
+                    : "IMAGE_TO_VIDEO needs exactly one conditioning frame (the image) and no audio, but the request"
+                            + " promises " + frames + " frames and " + audio + " audio chunks";
+            case VIDEO_CONTINUATION -> frames >= 1 ? null
+                    : "VIDEO_CONTINUATION needs at least one conditioning frame, but the request promises none";
+            case VIDEO_TO_AUDIO -> frames >= 1 && audio == 0 ? null
+                    : "VIDEO_TO_AUDIO needs at least one conditioning frame and no audio (it generates the audio), but"
+                            + " the request promises " + frames + " frames and " + audio + " audio chunks";
+        };
     }
 }

@@ -152,7 +152,18 @@ class GenerateControlTest {
             assertThat(before).hasSize(1).allSatisfy(c -> assertThat(c.getPolicyVersion()).isZero());
 
             h.policy(good(5));
+            // The weights load off the task thread; the swap itself is a mail, run between decode steps.
+            assertThat(h.generateOperator().policyVersion()).isZero();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while (!h.generateOperator().policyUpdatesLoaded() && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(h.generateOperator().policyUpdatesLoaded()).as("loaded within 60 s").isTrue();
+            for (int i = 0; i < 3 && h.generateOperator().policyVersion() != 5L; i++) {
+                Mailboxes.run(h, 1); // at most a decode step queued ahead of the swap mail
+            }
             assertThat(h.generateOperator().policyVersion()).isEqualTo(5L);
+            assertThat(h.extractOutputValues()).hasSameSizeAs(before); // no frame completed while it loaded
             h.endPrompts();
 
             List<TokenChunk> all = h.extractOutputValues();
@@ -165,8 +176,9 @@ class GenerateControlTest {
             });
             assertWellFormed(all, completed(h));
             assertThat(deadReasons(h)).isEmpty();
-            System.out.printf("swap pause max %.2f ms (of which loading and verifying the weights %.2f ms, the rest "
-                            + "the first step under them); normal step mean %.2f ms, max %.2f ms (includes prefill)%n",
+            System.out.printf("swap pause max %.2f ms (installing + the first step under the new weights; loading and "
+                            + "verifying them took %.2f ms off the task thread); normal step mean %.2f ms, max %.2f ms "
+                            + "(includes prefill)%n",
                     h.generateOperator().swapPauseMaxMs(), h.generateOperator().lastSwapLoadMs(),
                     h.generateOperator().normalStepMeanMs(),
                     h.generateOperator().normalStepMaxMs());
@@ -178,15 +190,15 @@ class GenerateControlTest {
     void badUpdatesGoToTheDeadLetterQueueAndStaleOnesAreIgnored() throws Exception {
         try (var h = new GenerateHarness(BOUNDS)) {
             h.open();
-            h.policy(inline(3, modelId, otherWeights, "00" + Policy.sha256(otherWeights).substring(2)));
-            h.policy(inline(3, "some-other-model", otherWeights, Policy.sha256(otherWeights)));
+            h.policyApplied(inline(3, modelId, otherWeights, "00" + Policy.sha256(otherWeights).substring(2)));
+            h.policyApplied(inline(3, "some-other-model", otherWeights, Policy.sha256(otherWeights)));
             assertThat(h.generateOperator().policyVersion()).isZero();
             assertThat(deadReasons(h)).hasSize(2);
             assertThat(deadReasons(h).get(0)).contains("sha256");
             assertThat(deadReasons(h).get(1)).contains("modelId").contains("some-other-model");
 
-            h.policy(good(4));
-            h.policy(good(2));
+            h.policyApplied(good(4));
+            h.policyApplied(good(2));
             assertThat(h.generateOperator().policyVersion()).isEqualTo(4L);
             assertThat(deadReasons(h)).hasSize(2);
         }
@@ -201,7 +213,7 @@ class GenerateControlTest {
         OperatorSubtaskState snapshot;
         try (var h = new GenerateHarness(BOUNDS)) {
             h.open();
-            h.policy(byUri);
+            h.policyApplied(byUri);
             assertThat(h.generateOperator().policyVersion()).isEqualTo(7L);
             h.prompt(request("r", 3, 1, 4L));
             assertThat(Mailboxes.run(h, tokensPerFrame + 1)).isEqualTo(tokensPerFrame + 1);

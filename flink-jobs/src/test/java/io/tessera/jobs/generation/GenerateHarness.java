@@ -2,6 +2,7 @@ package io.tessera.jobs.generation;
 
 import io.tessera.generator.engine.EngineConfig;
 import io.tessera.jobs.TestGenerators;
+import io.tessera.jobs.condition.ConditionedRequest;
 import io.tessera.records.Cancel;
 import io.tessera.records.GenerationRequest;
 import io.tessera.records.PolicyUpdate;
@@ -30,27 +31,33 @@ public final class GenerateHarness extends AbstractStreamOperatorTestHarness<Tok
 
     public GenerateHarness(EngineConfig bounds, int parallelism, int subtask) throws Exception {
         super(new GenerateOperatorFactory(TestGenerators.loader(), bounds), 128, parallelism, subtask);
-        KeySelector<Either<GenerationRequest, Cancel>, String> key = GenerateHarness::key;
+        KeySelector<Either<ConditionedRequest, Cancel>, String> key = GenerateHarness::key;
         ClosureCleaner.clean(key, ExecutionConfig.ClosureCleanerLevel.RECURSIVE, false);
         config.setStatePartitioner(0, key);
         config.setStateKeySerializer(Types.STRING.createSerializer(executionConfig.getSerializerConfig()));
         config.serializeAllConfigs();
     }
 
-    static String key(Either<GenerationRequest, Cancel> in) {
-        return in.isLeft() ? in.left().getRequestId() : in.right().getRequestId();
+    static String key(Either<ConditionedRequest, Cancel> in) {
+        return in.isLeft() ? in.left().requestId : in.right().getRequestId();
     }
 
     @SuppressWarnings("unchecked")
-    private TwoInputStreamOperator<Either<GenerationRequest, Cancel>, PolicyUpdate, TokenChunk> op() {
-        return (TwoInputStreamOperator<Either<GenerationRequest, Cancel>, PolicyUpdate, TokenChunk>) operator;
+    private TwoInputStreamOperator<Either<ConditionedRequest, Cancel>, PolicyUpdate, TokenChunk> op() {
+        return (TwoInputStreamOperator<Either<ConditionedRequest, Cancel>, PolicyUpdate, TokenChunk>) operator;
     }
 
     public GenerateOperator generateOperator() {
         return (GenerateOperator) operator;
     }
 
+    /** A request that promised no media. */
     public void prompt(GenerationRequest request) throws Exception {
+        input1(Either.Left(ConditionedRequest.textOnly(request)));
+    }
+
+    /** A request with its conditioning media, as the assembler hands it on. */
+    public void prompt(ConditionedRequest request) throws Exception {
         input1(Either.Left(request));
     }
 
@@ -58,8 +65,8 @@ public final class GenerateHarness extends AbstractStreamOperatorTestHarness<Tok
         input1(Either.Right(Cancel.newBuilder().setRequestId(requestId).setReason("test").build()));
     }
 
-    private void input1(Either<GenerationRequest, Cancel> value) throws Exception {
-        StreamRecord<Either<GenerationRequest, Cancel>> record = new StreamRecord<>(value, 0L);
+    private void input1(Either<ConditionedRequest, Cancel> value) throws Exception {
+        StreamRecord<Either<ConditionedRequest, Cancel>> record = new StreamRecord<>(value, 0L);
         op().setKeyContextElement1(record);
         op().processElement1(record);
     }
@@ -68,6 +75,12 @@ public final class GenerateHarness extends AbstractStreamOperatorTestHarness<Tok
         StreamRecord<PolicyUpdate> record = new StreamRecord<>(update, 0L);
         op().setKeyContextElement2(record);
         op().processElement2(record);
+    }
+
+    /** A policy update, then waiting until it is loaded and installed (as a checkpoint barrier would). */
+    public void policyApplied(PolicyUpdate update) throws Exception {
+        policy(update);
+        generateOperator().awaitPendingPolicyUpdates();
     }
 
     /** End of the prompt input: the operator runs every admitted and waiting sample to its end. */

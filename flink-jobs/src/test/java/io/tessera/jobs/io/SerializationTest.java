@@ -26,6 +26,14 @@ class SerializationTest {
     }
 
     @Test
+    void theAssemblersRecordsAndStateArePojos() {
+        assertThat(TypeInformation.of(io.tessera.jobs.condition.ConditionedRequest.class))
+                .isInstanceOf(PojoTypeInfo.class);
+        assertThat(TypeInformation.of(io.tessera.jobs.condition.Assembly.class)).isInstanceOf(PojoTypeInfo.class);
+        assertThat(TypeInformation.of(io.tessera.jobs.condition.MediaPart.class)).isInstanceOf(PojoTypeInfo.class);
+    }
+
+    @Test
     void avroRecordsRoundTripThroughTheirSerializerAndSnapshot() throws Exception {
         TokenChunk chunk = TokenChunk.newBuilder()
                 .setRequestId("r-1").setSampleIndex(2).setSeq(3).setTask(Task.TEXT_TO_VIDEO)

@@ -15,8 +15,9 @@ import java.util.List;
  * AdamW (Loshchilov and Hutter): Adam moments with bias correction and decoupled weight decay,
  * applied in place with gradient tracking off. Decay applies to matrices only (rank >= 2), not to
  * norm gains. Moments live on the optimizer's own manager; every temporary goes on the step manager.
+ * Public for the RL trainer ({@code io.tessera.generator.rl.RlTrainer}), which shares it.
  */
-final class AdamW implements AutoCloseable {
+public final class AdamW implements AutoCloseable {
     static final float BETA1 = 0.9f;
     static final float BETA2 = 0.95f;
     static final float EPS = 1e-8f;
@@ -27,7 +28,7 @@ final class AdamW implements AutoCloseable {
     private final List<NDArray> v = new ArrayList<>(); // per parameter: same shape, second moment
     private long t; // updates applied
 
-    AdamW(List<NDArray> params, NDManager parent) {
+    public AdamW(List<NDArray> params, NDManager parent) {
         this.manager = parent.newSubManager();
         for (NDArray p : params) {
             m.add(manager.zeros(p.getShape(), DataType.FLOAT32));
@@ -35,12 +36,12 @@ final class AdamW implements AutoCloseable {
         }
     }
 
-    long updates() {
+    public long updates() {
         return t;
     }
 
     /** p -= lr * (mhat / (sqrt(vhat) + eps) + wd * p), for each parameter with its gradient. */
-    void update(List<NDArray> params, List<NDArray> grads, float lr, float weightDecay, NDManager step) {
+    public void update(List<NDArray> params, List<NDArray> grads, float lr, float weightDecay, NDManager step) {
         t++;
         float c1 = (float) (1 - Math.pow(BETA1, t));
         float c2 = (float) (1 - Math.pow(BETA2, t));
@@ -63,7 +64,7 @@ final class AdamW implements AutoCloseable {
         return a;
     }
 
-    void write(DataOutputStream out) throws IOException {
+    public void write(DataOutputStream out) throws IOException {
         out.writeInt(MAGIC);
         out.writeLong(t);
         out.writeInt(m.size());
@@ -73,7 +74,7 @@ final class AdamW implements AutoCloseable {
         }
     }
 
-    void read(DataInputStream in) throws IOException {
+    public void read(DataInputStream in) throws IOException {
         if (in.readInt() != MAGIC) {
             throw new IOException("not an AdamW state file");
         }

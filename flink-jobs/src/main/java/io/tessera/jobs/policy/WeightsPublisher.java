@@ -1,0 +1,75 @@
+package io.tessera.jobs.policy;
+
+import io.tessera.generator.model.Policy;
+import io.tessera.records.PolicyUpdate;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+
+/**
+ * Turns a published policy into a {@link PolicyUpdate} the way {@code GenerateOperator}'s hot swap reads it:
+ * {@link Policy#toBytes()} inline when at most {@code inlineMaxBytes}, else written atomically to
+ * {@code <dir>/<name>-v<version>.bin} and referenced by a {@code file:} URI; in both cases the SHA-256 of the
+ * bytes (the generator verifies it before swapping) and the generator's model id. Only the newest
+ * {@code keep} files stay on disk.
+ */
+final class WeightsPublisher {
+    private final String policyName;
+    private final String modelId;
+    private final int inlineMaxBytes;
+    private final Path dir;
+    private final int keep;
+    private final Deque<Path> written = new ArrayDeque<>();
+
+    WeightsPublisher(String policyName, String modelId, int inlineMaxBytes, Path dir, int keep) {
+        this.policyName = policyName;
+        this.modelId = modelId;
+        this.inlineMaxBytes = inlineMaxBytes;
+        this.dir = dir;
+        this.keep = keep;
+    }
+
+    PolicyUpdate update(Policy policy, long baseVersion, Map<String, Double> metrics) {
+        byte[] bytes = policy.toBytes();
+        PolicyUpdate.Builder b = PolicyUpdate.newBuilder()
+                .setPolicyName(policyName)
+                .setVersion(policy.version())
+                .setBaseVersion(baseVersion)
+                .setModelId(modelId)
+                .setSha256(Policy.sha256(bytes))
+                .setMetrics(metrics)
+                .setCreatedAtMs(System.currentTimeMillis());
+        if (bytes.length <= inlineMaxBytes) {
+            return b.setWeights(ByteBuffer.wrap(bytes)).setUri(null).build();
+        }
+        return b.setWeights(null).setUri(write(bytes, policy.version()).toUri().toString()).build();
+    }
+
+    private Path write(byte[] bytes, long version) {
+        Path file = dir.resolve(policyName + "-v" + version + ".bin").toAbsolutePath();
+        try {
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, policyName + "-v" + version, ".tmp");
+            Files.write(tmp, bytes);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write policy weights to " + file, e);
+        }
+        written.remove(file);
+        written.addLast(file);
+        while (written.size() > keep) {
+            try {
+                Files.deleteIfExists(written.removeFirst());
+            } catch (IOException e) {
+                // a generator may still be reading it; it is retried never, and harmless to leave
+            }
+        }
+        return file;
+    }
+}
