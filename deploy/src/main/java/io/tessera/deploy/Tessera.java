@@ -28,6 +28,9 @@ public final class Tessera {
         generate generate one clip in this process (no Kafka, no Flink): PNG frames, GIF and WAV
         train    train the default transformer on the world (checkpoints, resumes when run again)
         eval     score a model's prompt adherence with the world's detector; last line adherence=.. psnr=..
+        score    'score serve': the reward scorers as an HTTP service (POST /v1/score);
+                 'score train': train the learned adherence scorer; 'score agreement': how well it agrees
+                 with the detector; 'score best-of': held-out adherence of best-of-N against N=1
         rl       'rl --minutes M': the online RL loop (generation, rewards, GRPO) on a local stack, printing
                  reward and adherence per policy version; last line reward_gain=.. adherence_before=..
         bench    'bench engine': tokens/s at batch 1, 8 and 32 against one request at a time;
@@ -74,6 +77,7 @@ public final class Tessera {
         }
         case "bench" -> bench(rest, out);
         case "rl" -> RlCommand.run(rest, out);
+        case "score" -> score(rest);
         case "help", "--help", "-h" -> {
           out.print(HELP);
           yield OK;
@@ -96,6 +100,28 @@ public final class Tessera {
           + " (rerun with TESSERA_LOG_LEVEL=DEBUG for details)");
       return FAILURE;
     }
+  }
+
+  /** {@code score serve|train|agreement|best-of ...}: the reward-service's commands. */
+  private static int score(String[] args) {
+    if (args.length == 0) {
+      throw new UsageException("score needs one of: serve, train, agreement, best-of");
+    }
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    try {
+      switch (args[0]) {
+        case "serve" -> io.tessera.reward.http.ScoringServer.main(rest);
+        case "train" -> io.tessera.reward.learned.TrainScorer.main(rest);
+        case "agreement" -> io.tessera.reward.learned.Agreement.main(rest);
+        case "best-of" -> io.tessera.reward.search.BestOfNEval.main(rest);
+        default -> throw new UsageException("unknown 'score " + args[0] + "'; use serve, train, agreement or best-of");
+      }
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new StackException("score " + args[0] + " failed: " + Failures.rootMessage(e), e);
+    }
+    return OK;
   }
 
   private static int bench(String[] args, PrintStream out) {

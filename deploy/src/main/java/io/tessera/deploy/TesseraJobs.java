@@ -3,6 +3,7 @@ package io.tessera.deploy;
 import io.tessera.jobs.DecodeJob;
 import io.tessera.jobs.GenerationJob;
 import io.tessera.jobs.JobConfig;
+import io.tessera.jobs.reward.RewardJob;
 import java.util.List;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -26,7 +27,8 @@ final class TesseraJobs {
 
   static final List<Definition> ALL = List.of(
       new Definition("tessera-" + GenerationJob.NAME, GenerationJob.class.getName(), GenerationJob::addToEnvironment),
-      new Definition("tessera-" + DecodeJob.NAME, DecodeJob.class.getName(), DecodeJob::addToEnvironment));
+      new Definition("tessera-" + DecodeJob.NAME, DecodeJob.class.getName(), DecodeJob::addToEnvironment),
+      new Definition("tessera-" + RewardJob.NAME, RewardJob.class.getName(), RewardJob::addToEnvironment));
 
   private TesseraJobs() {}
 }

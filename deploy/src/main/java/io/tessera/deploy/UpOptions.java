@@ -40,7 +40,7 @@ record UpOptions(int kafkaPort, Path dataDir, HostPort bootstrap, HostPort flink
 
       Starts the local stack and runs until Ctrl-C (or SIGTERM), then stops it in reverse order:
         1. a Kafka broker (KRaft, in this process) and every Tessera topic
-        2. an embedded Flink cluster (checkpointing on) running the generation and decode jobs
+        2. an embedded Flink cluster (checkpointing on) running the generation, decode and reward jobs
         3. the HTTP gateway (with the dashboard at /) and the request status store (Kafka Streams)
         4. a Kafka Connect worker with the media file sink (DIR/media) and the catalog sink into PostgreSQL
            (an embedded one under DIR/postgres unless --catalog-jdbc is given)

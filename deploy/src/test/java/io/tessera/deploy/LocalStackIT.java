@@ -40,7 +40,7 @@ class LocalStackIT {
           .build(), HttpResponse.BodyHandlers.discarding()).statusCode()).as("the development key").isEqualTo(404);
       assertThat(get(stack.flinkUi().resolve("/config"))).isEqualTo(200);
       assertThat(stack.jobs()).extracting(j -> j.definition().name())
-          .containsExactly("tessera-generation", "tessera-decode");
+          .containsExactly("tessera-generation", "tessera-decode", "tessera-reward");
       assertThat(stack.sinks().catalogUrl()).startsWith("jdbc:postgresql://127.0.0.1:");
       long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
       while (!stack.sinks().running() && System.nanoTime() < deadline) {
@@ -64,7 +64,7 @@ class LocalStackIT {
       TopicsCommand.Row control = TopicsCommand.describe(again.bootstrapServers(), false).stream()
           .filter(r -> r.topic().equals(Topics.CONTROL.name())).findFirst().orElseThrow();
       assertThat(control.total()).as("the record written before the restart").isEqualTo(1);
-      assertThat(again.jobs()).hasSize(2);
+      assertThat(again.jobs()).hasSize(3);
     }
   }
 
