@@ -48,7 +48,7 @@ final class UpCommand {
     out.printf("  Kafka bootstrap  %s%n", stack.bootstrapServers());
     if (stack.gateway() != null) {
       out.printf("  Gateway          %s%n", stack.gateway());
-      out.printf("  Dashboard        %s#key=%s%n", stack.gateway(), stack.apiKey());
+      out.printf("  Dashboard        %s#key=%s%n", stack.gateway().resolve("/"), stack.apiKey());
     }
     if (stack.flinkUi() != null) {
       out.printf("  Flink web UI     %s%n", stack.flinkUi());
