@@ -37,6 +37,32 @@ public final class Wav {
 
   private Wav() {}
 
+  /**
+   * WAV files played one after the other: their samples concatenated at the first file's rate (later files
+   * resampled if theirs differs), as one mono 16-bit WAV. No files give an empty 16 kHz WAV.
+   */
+  public static byte[] concat(Iterable<byte[]> wavs) {
+    java.util.List<float[]> parts = new java.util.ArrayList<>();
+    int rate = -1;
+    int length = 0;
+    for (byte[] bytes : wavs) {
+      Audio a = decode(bytes);
+      if (rate < 0) {
+        rate = a.sampleRate();
+      }
+      float[] s = a.sampleRate() == rate ? a.samples() : Resample.to(a.samples(), a.sampleRate(), rate);
+      parts.add(s);
+      length += s.length;
+    }
+    float[] all = new float[length];
+    int at = 0;
+    for (float[] p : parts) {
+      System.arraycopy(p, 0, all, at, p.length);
+      at += p.length;
+    }
+    return encode(all, rate < 0 ? 16_000 : rate);
+  }
+
   /** Mono 16-bit PCM WAV; samples outside [-1, 1] are clipped, NaN is written as silence. */
   public static byte[] encode(float[] samples, int sampleRate) {
     if (samples == null) {

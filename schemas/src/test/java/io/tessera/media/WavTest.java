@@ -132,4 +132,17 @@ class WavTest {
     ByteBuffer.wrap(wav).order(ByteOrder.LITTLE_ENDIAN).putInt(40, -1);   // 0xFFFFFFFF: unknown length
     assertThat(Wav.decode(wav).samples()).hasSize(100);
   }
+
+  @Test
+  void concatPlaysFilesInOrderAtTheFirstRate() {
+    byte[] a = Wav.encode(sine(440, 16000, 1600, 0.5), 16000);
+    byte[] b = Wav.encode(sine(440, 8000, 800, 0.5), 8000); // 0.1 s at half the rate: resampled to 1600 samples
+    Wav.Audio both = Wav.decode(Wav.concat(java.util.List.of(a, b)));
+    assertThat(both.sampleRate()).isEqualTo(16000);
+    assertThat(both.samples().length).isBetween(3190, 3210);
+    assertThat(Arrays.copyOf(both.samples(), 1600)).isEqualTo(Wav.decode(a).samples());
+    Wav.Audio none = Wav.decode(Wav.concat(java.util.List.of()));
+    assertThat(none.sampleRate()).isEqualTo(16000);
+    assertThat(none.samples()).isEmpty();
+  }
 }

@@ -2,7 +2,6 @@ package io.tessera.ingest.cli;
 
 import io.tessera.media.AnimatedGif;
 import io.tessera.media.Png;
-import io.tessera.media.Resample;
 import io.tessera.media.Wav;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -60,33 +59,10 @@ final class ClipWriter {
         }
         for (Map.Entry<Integer, TreeMap<Integer, byte[]>> e : audio.entrySet()) {
             Path wav = sampleDir(e.getKey()).resolve("audio.wav");
-            write(wav, concat(e.getValue().values()));
+            write(wav, Wav.concat(e.getValue().values()));
             written.add(wav);
         }
         return written;
-    }
-
-    /** The chunks' samples one after the other, at the first chunk's rate. */
-    static byte[] concat(Iterable<byte[]> wavs) {
-        List<float[]> parts = new ArrayList<>();
-        int rate = -1;
-        int length = 0;
-        for (byte[] bytes : wavs) {
-            Wav.Audio a = Wav.decode(bytes);
-            if (rate < 0) {
-                rate = a.sampleRate();
-            }
-            float[] s = a.sampleRate() == rate ? a.samples() : Resample.to(a.samples(), a.sampleRate(), rate);
-            parts.add(s);
-            length += s.length;
-        }
-        float[] all = new float[length];
-        int at = 0;
-        for (float[] p : parts) {
-            System.arraycopy(p, 0, all, at, p.length);
-            at += p.length;
-        }
-        return Wav.encode(all, rate < 0 ? 16_000 : rate);
     }
 
     private static void write(Path file, byte[] bytes) throws IOException {

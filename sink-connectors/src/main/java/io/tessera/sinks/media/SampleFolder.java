@@ -2,7 +2,6 @@ package io.tessera.sinks.media;
 
 import io.tessera.media.AnimatedGif;
 import io.tessera.media.Png;
-import io.tessera.media.Resample;
 import io.tessera.media.Wav;
 import io.tessera.sinks.common.AtomicFiles;
 import java.awt.image.BufferedImage;
@@ -110,30 +109,7 @@ final class SampleFolder {
     for (Path p : chunks.values()) {
       wavs.add(Files.readAllBytes(p));
     }
-    AtomicFiles.write(dir.resolve(WAV), concat(wavs), fsync);
-  }
-
-  /** The chunks' samples one after the other at the first chunk's rate (later chunks resampled if they differ). */
-  static byte[] concat(List<byte[]> wavs) {
-    List<float[]> parts = new ArrayList<>();
-    int rate = -1;
-    int length = 0;
-    for (byte[] bytes : wavs) {
-      Wav.Audio a = Wav.decode(bytes);
-      if (rate < 0) {
-        rate = a.sampleRate();
-      }
-      float[] s = a.sampleRate() == rate ? a.samples() : Resample.to(a.samples(), a.sampleRate(), rate);
-      parts.add(s);
-      length += s.length;
-    }
-    float[] all = new float[length];
-    int at = 0;
-    for (float[] p : parts) {
-      System.arraycopy(p, 0, all, at, p.length);
-      at += p.length;
-    }
-    return Wav.encode(all, rate);
+    AtomicFiles.write(dir.resolve(WAV), Wav.concat(wavs), fsync);
   }
 
   /** Files of {@code dir} whose names match {@code pattern}, by the number in their name. */
