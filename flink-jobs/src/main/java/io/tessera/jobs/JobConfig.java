@@ -33,6 +33,7 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  * @param dlqTopic              {@link JobOptions#DLQ_TOPIC}
  * @param modelDir              {@link JobOptions#MODEL_DIR}
  * @param parallelism           {@link JobOptions#PARALLELISM}
+ * @param bufferTimeout         {@link JobOptions#BUFFER_TIMEOUT}
  */
 public record JobConfig(
         String bootstrapServers,
@@ -54,7 +55,8 @@ public record JobConfig(
         int conditionMaxImageSide,
         String dlqTopic,
         String modelDir,
-        int parallelism) implements Serializable {
+        int parallelism,
+        Duration bufferTimeout) implements Serializable {
 
     /** Where a source starts when there is no checkpoint to restore offsets from. */
     public enum StartingOffsets { EARLIEST, LATEST, COMMITTED_OR_EARLIEST }
@@ -105,6 +107,9 @@ public record JobConfig(
         if (parallelism < 0) {
             throw invalid(JobOptions.PARALLELISM, parallelism, ">= 0");
         }
+        if (bufferTimeout == null || bufferTimeout.isNegative()) {
+            throw invalid(JobOptions.BUFFER_TIMEOUT, bufferTimeout, ">= 0 ms");
+        }
     }
 
     /** Every option at its default, against the given Kafka. */
@@ -136,7 +141,8 @@ public record JobConfig(
                 conf.get(JobOptions.CONDITION_MAX_IMAGE_SIDE),
                 conf.get(JobOptions.DLQ_TOPIC),
                 conf.get(JobOptions.MODEL_DIR),
-                conf.get(JobOptions.PARALLELISM));
+                conf.get(JobOptions.PARALLELISM),
+                conf.get(JobOptions.BUFFER_TIMEOUT));
     }
 
     /** {@code --key value} pairs, keys as in {@link JobOptions} (e.g. {@code --bootstrap 127.0.0.1:9092}). */
@@ -160,15 +166,17 @@ public record JobConfig(
     /** A copy with other engine bounds, e.g. tiny batches in tests. */
     public JobConfig withEngine(EngineConfig next) {
         return new JobConfig(bootstrapServers, groupPrefix, checkpointInterval, delivery, transactionalIdPrefix,
-                startingOffsets, next.maxBatch(), next.maxQueue(), next.maxSequenceLength(), maxFrames, maxSamples, audioFramesPerChunk, gapTimeout, doneRetention,
-                conditionTimeout, conditionMaxFrames, conditionMaxImageSide, dlqTopic, modelDir, parallelism);
+                startingOffsets, next.maxBatch(), next.maxQueue(), next.maxSequenceLength(), maxFrames, maxSamples,
+                audioFramesPerChunk, gapTimeout, doneRetention, conditionTimeout, conditionMaxFrames,
+                conditionMaxImageSide, dlqTopic, modelDir, parallelism, bufferTimeout);
     }
 
     /** A copy with another delivery guarantee. */
     public JobConfig withDelivery(DeliveryGuarantee next) {
         return new JobConfig(bootstrapServers, groupPrefix, checkpointInterval, next, transactionalIdPrefix,
-                startingOffsets, engineMaxBatch, engineMaxQueue, engineMaxSequence, maxFrames, maxSamples, audioFramesPerChunk, gapTimeout, doneRetention,
-                conditionTimeout, conditionMaxFrames, conditionMaxImageSide, dlqTopic, modelDir, parallelism);
+                startingOffsets, engineMaxBatch, engineMaxQueue, engineMaxSequence, maxFrames, maxSamples,
+                audioFramesPerChunk, gapTimeout, doneRetention, conditionTimeout, conditionMaxFrames,
+                conditionMaxImageSide, dlqTopic, modelDir, parallelism, bufferTimeout);
     }
 
     /** A copy with another conditioning timeout, e.g. a short one in tests. */
@@ -176,7 +184,7 @@ public record JobConfig(
         return new JobConfig(bootstrapServers, groupPrefix, checkpointInterval, delivery, transactionalIdPrefix,
                 startingOffsets, engineMaxBatch, engineMaxQueue, engineMaxSequence, maxFrames, maxSamples,
                 audioFramesPerChunk, gapTimeout, doneRetention, next, conditionMaxFrames, conditionMaxImageSide,
-                dlqTopic, modelDir, parallelism);
+                dlqTopic, modelDir, parallelism, bufferTimeout);
     }
 
     private static StartingOffsets parseOffsets(String value) {

@@ -125,4 +125,12 @@ public final class JobOptions {
             .intType()
             .defaultValue(0)
             .withDescription("Parallelism of the jobs' operators; 0 keeps the environment's default.");
+
+    public static final ConfigOption<Duration> BUFFER_TIMEOUT = ConfigOptions.key("buffer-timeout")
+            .durationType()
+            .defaultValue(Duration.ZERO)
+            .withDescription("How long a record may wait in a network buffer between operators before it is"
+                    + " sent. 0 (default) sends every record at once: Tessera's records are few and large"
+                    + " (prompts, one chunk per frame), and Flink's 100 ms default would add up to 100 ms per"
+                    + " shuffle to the time to first token. A larger value trades latency for throughput.");
 }

@@ -232,7 +232,7 @@ class GenerationSliceIT {
         List<TokenChunk> ordered = new ArrayList<>(bySeq.values());
         assertThat(bySeq.keySet()).containsExactlyElementsOf(
                 java.util.stream.IntStream.range(0, ordered.size()).boxed().toList());
-        assertThat(ordered).hasSize(FRAMES);
+        assertThat(ordered).as("the first token alone, then a chunk per frame").hasSize(FRAMES + 1);
         TokenChunk last = ordered.get(ordered.size() - 1);
         assertThat(last.getFinal$()).isTrue();
         assertThat(ordered.subList(0, ordered.size() - 1)).noneMatch(TokenChunk::getFinal$);

@@ -182,7 +182,7 @@ class PipelinesTest {
         }
         Map<String, TokenChunk> expected = new java.util.TreeMap<>();
         reference.forEach(c -> expected.put(c.getRequestId() + "#" + c.getSampleIndex() + "#" + c.getSeq(), c));
-        assertThat(expected).hasSize(6 * 3);
+        assertThat(expected).hasSize(6 * (1 + 3)); // per sample: the first token alone, then a chunk per frame
         assertThat(firstCopies.keySet()).isEqualTo(expected.keySet());
         for (String id : expected.keySet()) {
             assertThat(firstCopies.get(id)).usingRecursiveComparison().ignoringFields("emittedAtMs")

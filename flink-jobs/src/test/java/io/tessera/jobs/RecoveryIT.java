@@ -160,7 +160,8 @@ class RecoveryIT {
                 assertThat(bySeq.keySet()).as("seqs of %s", sample)
                         .containsExactlyElementsOf(java.util.stream.IntStream.range(0, bySeq.size()).boxed().toList());
                 List<TokenChunk> ordered = new ArrayList<>(bySeq.values());
-                assertThat(ordered).as("chunks of %s", sample).hasSize(FRAMES);
+                assertThat(ordered).as("chunks of %s (the first token alone, then one per frame)", sample)
+                        .hasSize(FRAMES + 1);
                 assertThat(ordered.get(ordered.size() - 1).getFinal$()).as("%s ends with a final chunk", sample).isTrue();
                 assertThat(ordered.subList(0, ordered.size() - 1)).noneMatch(TokenChunk::getFinal$);
                 List<Integer> all = new ArrayList<>();

@@ -635,8 +635,13 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
      */
     private void timedStep() throws Exception {
         long t0 = System.nanoTime();
+        int queuedBefore = engine.queued();
         engine.step();
         double ms = (System.nanoTime() - t0) / 1e6;
+        if (LOG.isTraceEnabled()) {
+            LOG.trace("step {} ms: {} admitted from the queue, {} active, {} waiting", String.format("%.1f", ms),
+                    queuedBefore - engine.queued(), engine.active(), waiting.size());
+        }
         if (swapLoadNanos >= 0) {
             lastSwapPauseMs = ms + swapLoadNanos / 1e6;
             swapPauseMaxMs = Math.max(swapPauseMaxMs, lastSwapPauseMs);

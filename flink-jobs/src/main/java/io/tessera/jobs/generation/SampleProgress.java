@@ -7,8 +7,11 @@ import io.tessera.records.TokenChunk;
 import java.util.Arrays;
 
 /**
- * One sample seen from the operator: its tokens so far and which of them already left as chunks. Chunks
- * are cut at frame boundaries ({@code tokensPerFrame} tokens each), {@code seq} dense from 0.
+ * One sample seen from the operator: its tokens so far and which of them already left as chunks, {@code seq}
+ * dense from 0. Chunk boundaries depend on positions only (so a sample resumed after a failure cuts the same
+ * chunks): the first chunk holds the first token alone, so a consumer sees it as soon as it is sampled; every
+ * later chunk ends at a frame boundary ({@code tokensPerFrame} tokens per frame); the final chunk holds what is
+ * left. With {@code tokensPerFrame} tokens per frame the boundaries are 1, F, 2F, 3F, ...
  */
 final class SampleProgress {
 
@@ -43,8 +46,9 @@ final class SampleProgress {
     }
 
     /**
-     * A sample restored from a checkpoint. Every complete frame was sent before the checkpoint (a frame's
-     * chunk leaves in the step that completes it), so the chunks resume at the first incomplete frame.
+     * A sample restored from a checkpoint. Every chunk whose boundary it had reached was sent before the
+     * checkpoint (a chunk leaves in the step that samples its last token), so the chunks resume after the last
+     * boundary reached.
      */
     static SampleProgress restored(SampleMeta meta, SampleState state, int tokensPerFrame) {
         SampleProgress p = new SampleProgress(meta, state.request(), tokensPerFrame);
@@ -52,8 +56,8 @@ final class SampleProgress {
         for (int i = 0; i < generated.length; i++) {
             p.append(i, generated[i], state.logprobs()[i], state.versions()[i]);
         }
-        p.nextSeq = p.size / tokensPerFrame;
-        p.chunkStart = p.nextSeq * tokensPerFrame;
+        p.nextSeq = chunksEndingBy(p.size, tokensPerFrame);
+        p.chunkStart = lastBoundaryBy(p.size, tokensPerFrame);
         p.resumeFrom = state;
         return p;
     }
@@ -87,9 +91,30 @@ final class SampleProgress {
         size++;
     }
 
-    /** A whole frame is buffered and it is not the sample's last token (that one leaves with the final chunk). */
+    /**
+     * The next chunk boundary is reached and it is not the sample's last token (that one leaves with the final
+     * chunk).
+     */
     boolean frameReadyBeforeEnd() {
-        return size - chunkStart >= tokensPerFrame && size < request.maxNewTokens();
+        return size >= nextBoundary(chunkStart, tokensPerFrame) && size < request.maxNewTokens();
+    }
+
+    /** The first chunk boundary after position {@code from}: 1 (the first token alone), then every frame end. */
+    static int nextBoundary(int from, int tokensPerFrame) {
+        return from == 0 ? 1 : (from / tokensPerFrame + 1) * tokensPerFrame;
+    }
+
+    /** The last chunk boundary at or before {@code size} (0 when no token was sampled). */
+    static int lastBoundaryBy(int size, int tokensPerFrame) {
+        return size == 0 ? 0 : Math.max(1, size / tokensPerFrame * tokensPerFrame);
+    }
+
+    /** How many chunk boundaries lie in {@code 1..size}: the chunks a sample of that size has sent. */
+    static int chunksEndingBy(int size, int tokensPerFrame) {
+        if (size == 0) {
+            return 0;
+        }
+        return tokensPerFrame == 1 ? size : 1 + size / tokensPerFrame;
     }
 
     /**
@@ -98,7 +123,7 @@ final class SampleProgress {
      */
     TokenChunk takeChunk(boolean last, FinishReason reason, long fallbackVersion) {
         int from = chunkStart;
-        int to = last ? size : Math.min(size, chunkStart + tokensPerFrame);
+        int to = last ? size : Math.min(size, nextBoundary(chunkStart, tokensPerFrame));
         int frameIndex = to > from && to % tokensPerFrame == 0 ? to / tokensPerFrame - 1 : -1;
         TokenChunk chunk = TokenChunk.newBuilder()
                 .setRequestId(meta.requestId())

@@ -42,7 +42,7 @@ class DecodeTokensFunctionTest {
             h.endPrompts();
             chunks = h.extractOutputValues();
         }
-        assertThat(chunks).hasSize(FRAMES);
+        assertThat(chunks).hasSize(FRAMES + 1); // the first token alone, then a chunk per frame
     }
 
     static KeyedOneInputStreamOperatorTestHarness<String, TokenChunk, MediaChunk> harness(long doneRetention)
@@ -100,14 +100,15 @@ class DecodeTokensFunctionTest {
         }
 
         try (var h = harness(0)) {
-            // seq 1 is missing: 0 is decoded (and repeated), 2 waits in state under a timer (and is repeated).
-            feed(h, List.of(chunks.get(0), chunks.get(0), chunks.get(2), chunks.get(2)));
+            // seq 2 is missing: 0 and 1 (the first token, then the rest of frame 0) are decoded (0 is repeated),
+            // 3 waits in state under a timer (and is repeated).
+            feed(h, List.of(chunks.get(0), chunks.get(0), chunks.get(1), chunks.get(3), chunks.get(3)));
             int firstFrameOnly = h.extractOutputValues().size();
             assertThat(firstFrameOnly).isPositive().isLessThan(inOrder.size());
             assertThat(h.numKeyedStateEntries()).isPositive();
             assertThat(h.numProcessingTimeTimers()).isEqualTo(1);
 
-            feed(h, List.of(chunks.get(1)));
+            feed(h, List.of(chunks.get(2)));
             assertThat(h.extractOutputValues())
                     .usingRecursiveFieldByFieldElementComparatorIgnoringFields("producedAtMs")
                     .containsExactlyElementsOf(inOrder);
@@ -135,11 +136,11 @@ class DecodeTokensFunctionTest {
     @Test
     void aGapThatNeverFillsIsDeadLetteredAndCleared() throws Exception {
         try (var h = harness(0)) {
-            feed(h, List.of(chunks.get(0), chunks.get(2)));
+            feed(h, List.of(chunks.get(0), chunks.get(1), chunks.get(3)));
             assertThat(h.extractOutputValues()).isNotEmpty();
             h.setProcessingTime(1_000L + GAP_TIMEOUT);
             assertThat(h.getSideOutput(DeadLetters.TAG)).singleElement().satisfies(r -> {
-                assertThat(r.getValue().getReason()).contains("stalled").contains("seq 1");
+                assertThat(r.getValue().getReason()).contains("stalled").contains("seq 2");
                 assertThat(r.getValue().getRequestId()).isEqualTo("req");
             });
             assertThat(h.numKeyedStateEntries()).isZero();

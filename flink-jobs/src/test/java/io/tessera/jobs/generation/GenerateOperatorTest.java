@@ -52,7 +52,10 @@ class GenerateOperatorTest {
         return records == null ? List.of() : records.stream().map(StreamRecord::getValue).toList();
     }
 
-    /** Every sample's chunks are dense from 0, at most a frame each, the last final, and add up to its tokens. */
+    /**
+     * Every sample's chunks are dense from 0: the first token alone, then one per frame (the last final); they
+     * add up to its tokens.
+     */
     static void assertWellFormed(List<TokenChunk> chunks, List<GenerationCompleted> done) {
         Map<Integer, List<TokenChunk>> bySample = chunks.stream()
                 .collect(Collectors.groupingBy(TokenChunk::getSampleIndex));
@@ -68,8 +71,10 @@ class GenerateOperatorTest {
                 assertThat(c.getTokens()).hasSizeLessThanOrEqualTo(tokensPerFrame).hasSameSizeAs(c.getLogprobs());
                 assertThat(c.getFinal$()).isEqualTo(i == own.size() - 1);
                 if (!c.getFinal$()) {
-                    assertThat(c.getFrameIndex()).isEqualTo(i);
-                    assertThat(c.getTokens()).hasSize(tokensPerFrame);
+                    int end = tokens.size() + c.getTokens().size();
+                    assertThat(end).as("chunk %d ends at a boundary", i)
+                            .isEqualTo(i == 0 ? 1 : i * tokensPerFrame);
+                    assertThat(c.getFrameIndex()).isEqualTo(end % tokensPerFrame == 0 ? end / tokensPerFrame - 1 : -1);
                 }
                 tokens.addAll(c.getTokens());
             }
@@ -95,8 +100,9 @@ class GenerateOperatorTest {
                 assertThat(g.getSeed()).isEqualTo(42L);
                 assertThat(g.getTokens()).hasSize(FRAMES * tokensPerFrame);
             });
-            assertThat(chunks).hasSize(FRAMES);
-            assertThat(chunks.get(FRAMES - 1).getFrameIndex()).isEqualTo(FRAMES - 1);
+            assertThat(chunks).as("the first token alone, then a chunk per frame").hasSize(FRAMES + 1);
+            assertThat(chunks.get(0).getTokens()).hasSize(1);
+            assertThat(chunks.get(FRAMES).getFrameIndex()).isEqualTo(FRAMES - 1);
             assertWellFormed(chunks, done);
             assertThat(h.getSideOutput(DeadLetters.TAG)).isNullOrEmpty();
         }

@@ -36,18 +36,24 @@ class SampleProgressTest {
     }
 
     @Test
-    void oneChunkPerFrameAndTheLastFrameLeavesWithTheFinalChunk() {
+    void theFirstTokenAloneThenOneChunkPerFrameAndTheLastFrameLeavesWithTheFinalChunk() {
         SampleProgress p = SampleProgress.fresh(META, request(12), 4);
-        List<TokenChunk> chunks = feed(p, 0, 12);
+        List<TokenChunk> chunks = new ArrayList<>();
+        p.append(0, 10, 0f, 3L);
+        assertThat(p.frameReadyBeforeEnd()).as("the first token leaves at once").isTrue();
+        chunks.add(p.takeChunk(false, null, 3L));
+        chunks.addAll(feed(p, 1, 11));
         chunks.add(p.takeChunk(true, FinishReason.LENGTH, 3L));
 
-        assertThat(chunks).extracting(TokenChunk::getSeq).containsExactly(0, 1, 2);
-        assertThat(chunks).extracting(TokenChunk::getFirstPosition).containsExactly(0, 4, 8);
-        assertThat(chunks).extracting(TokenChunk::getFrameIndex).containsExactly(0, 1, 2);
-        assertThat(chunks).extracting(TokenChunk::getFinal$).containsExactly(false, false, true);
-        assertThat(chunks.get(2).getFinishReason()).isEqualTo(FinishReason.LENGTH);
-        assertThat(chunks.get(1).getTokens()).containsExactly(14, 15, 16, 17);
-        assertThat(chunks.get(1).getLogprobs()).containsExactly(-2f, -2.5f, -3f, -3.5f);
+        assertThat(chunks).extracting(TokenChunk::getSeq).containsExactly(0, 1, 2, 3);
+        assertThat(chunks).extracting(TokenChunk::getFirstPosition).containsExactly(0, 1, 4, 8);
+        assertThat(chunks).extracting(TokenChunk::getFrameIndex).containsExactly(-1, 0, 1, 2);
+        assertThat(chunks).extracting(TokenChunk::getFinal$).containsExactly(false, false, false, true);
+        assertThat(chunks.get(3).getFinishReason()).isEqualTo(FinishReason.LENGTH);
+        assertThat(chunks.get(0).getTokens()).containsExactly(10);
+        assertThat(chunks.get(1).getTokens()).containsExactly(11, 12, 13);
+        assertThat(chunks.get(2).getTokens()).containsExactly(14, 15, 16, 17);
+        assertThat(chunks.get(2).getLogprobs()).containsExactly(-2f, -2.5f, -3f, -3.5f);
         assertThat(chunks).allSatisfy(c -> {
             assertThat(c.getRequestId()).isEqualTo("r");
             assertThat(c.getSampleIndex()).isEqualTo(1);
@@ -60,10 +66,10 @@ class SampleProgressTest {
         SampleProgress p = SampleProgress.fresh(META, request(12), 4);
         List<TokenChunk> chunks = feed(p, 0, 6);
         chunks.add(p.takeChunk(true, FinishReason.END_OF_SEQUENCE, 3L));
-        assertThat(chunks).extracting(TokenChunk::getSeq).containsExactly(0, 1);
-        assertThat(chunks.get(1).getTokens()).containsExactly(14, 15);
-        assertThat(chunks.get(1).getFrameIndex()).isEqualTo(-1);
-        assertThat(chunks.get(1).getFinal$()).isTrue();
+        assertThat(chunks).extracting(TokenChunk::getSeq).containsExactly(0, 1, 2);
+        assertThat(chunks.get(2).getTokens()).containsExactly(14, 15);
+        assertThat(chunks.get(2).getFrameIndex()).isEqualTo(-1);
+        assertThat(chunks.get(2).getFinal$()).isTrue();
     }
 
     @Test
@@ -77,12 +83,35 @@ class SampleProgressTest {
         SampleState state = new SampleState(request(12), before.tokens(), before.logprobs(),
                 new long[] {3, 3, 3, 3, 3, 3});
         SampleProgress after = SampleProgress.restored(META, state, 4);
-        assertThat(after.nextSeq()).isEqualTo(1);
+        assertThat(after.nextSeq()).isEqualTo(2);
         got.addAll(feed(after, 6, 6));
         got.add(after.takeChunk(true, FinishReason.LENGTH, 3L));
 
         assertThat(got).usingRecursiveFieldByFieldElementComparatorIgnoringFields("emittedAtMs")
                 .containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void aSampleRestoredAtAnySizeCutsTheChunksAnUninterruptedOneCuts() {
+        for (int perFrame : new int[] {1, 3, 4}) {
+            SampleProgress uninterrupted = SampleProgress.fresh(META, request(12), perFrame);
+            List<TokenChunk> expected = feed(uninterrupted, 0, 12);
+            expected.add(uninterrupted.takeChunk(true, FinishReason.LENGTH, 3L));
+            for (int at = 0; at < 12; at++) {
+                SampleProgress before = SampleProgress.fresh(META, request(12), perFrame);
+                List<TokenChunk> got = feed(before, 0, at);
+                long[] versions = new long[at];
+                java.util.Arrays.fill(versions, 3L);
+                SampleProgress after = SampleProgress.restored(META,
+                        new SampleState(request(12), before.tokens(), before.logprobs(), versions), perFrame);
+                assertThat(after.nextSeq()).as("F=%d restored at %d", perFrame, at).isEqualTo(got.size());
+                got.addAll(feed(after, at, 12 - at));
+                got.add(after.takeChunk(true, FinishReason.LENGTH, 3L));
+                assertThat(got).as("F=%d restored at %d", perFrame, at)
+                        .usingRecursiveFieldByFieldElementComparatorIgnoringFields("emittedAtMs")
+                        .containsExactlyElementsOf(expected);
+            }
+        }
     }
 
     @Test
