@@ -115,7 +115,7 @@ final class RlCommand {
   }
 
   /** What the loop saw. */
-  record Loop(List<Scored> scored, TreeMap<Long, Double> publishedAt, PolicyUpdate last) {}
+  record Loop(List<Scored> scored, TreeMap<Long, Double> publishedAt, PolicyUpdate last, SwapGaps swapGaps) {}
 
   static Loop loop(Path work, Path outDir, Duration length, int samples, int frames, int inFlight, float lr,
       int staleness, PrintStream out) {
@@ -139,7 +139,7 @@ final class RlCommand {
       JobClient job = env.executeAsync("tessera-rl");
       try (KafkaProducer<byte[], byte[]> producer = producer(kafka.bootstrapServers());
           KafkaConsumer<byte[], byte[]> consumer = consumer(kafka.bootstrapServers(), run)) {
-        consumer.subscribe(List.of(Topics.REWARDS.name(), Topics.POLICY.name()));
+        consumer.subscribe(List.of(Topics.REWARDS.name(), Topics.POLICY.name(), Topics.TOKENS.name()));
         return drive(job, producer, consumer, run, length, samples, frames, inFlight, out);
       } finally {
         job.cancel();
@@ -160,6 +160,7 @@ final class RlCommand {
       KafkaConsumer<byte[], byte[]> consumer, String run, Duration length, int samples, int frames, int inFlight,
       PrintStream out) throws Exception {
     List<Scored> scored = new ArrayList<>();
+    SwapGaps swapGaps = new SwapGaps();
     TreeMap<Long, Double> publishedAt = new TreeMap<>();
     PolicyUpdate last = null;
     Map<String, Integer> pending = new LinkedHashMap<>(); // request -> rewards still missing
@@ -200,6 +201,10 @@ final class RlCommand {
               u.getMetrics().getOrDefault("policyLag", Double.NaN));
           continue;
         }
+        if (rec.topic().equals(Topics.TOKENS.name())) {
+          swapGaps.observe(Topics.TOKENS.codec().decode(rec.value()));
+          continue;
+        }
         Reward r = Topics.REWARDS.codec().decode(rec.value());
         Integer missing = pending.get(r.getRequestId());
         if (missing == null) {
@@ -220,7 +225,7 @@ final class RlCommand {
             scored.size(), mean(recent, false), mean(recent, true));
       }
     }
-    return new Loop(scored, publishedAt, last);
+    return new Loop(scored, publishedAt, last, swapGaps);
   }
 
   static int report(Loop loop, Path outDir, PrintStream out) {
@@ -254,6 +259,8 @@ final class RlCommand {
     } else {
       out.println("no policy update was published");
     }
+    SwapGaps gaps = loop.swapGaps();
+    out.println("generation while swapping (a chunk per frame): " + gaps.summary());
     out.printf(java.util.Locale.ROOT, "reward_gain=%.4f adherence_before=%.4f adherence_after=%.4f%n", gain,
         mean(first, true), mean(lastWindow, true));
     return 0;

@@ -16,7 +16,6 @@ import io.tessera.records.Task;
 import io.tessera.records.TokenChunk;
 import io.tessera.schemas.Topic;
 import io.tessera.schemas.Topics;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,6 +92,9 @@ class ControlThroughKafkaIT {
             weights = g.policy().toBytes();
         }
         long nextVersion = baseVersion + 1;
+        // By reference, as PolicyJob publishes weights over 512 KiB: 17.7 MB inline would cross Flink's network
+        // stack as one record and be deserialized on the generate task's thread (~2 s here).
+        Path weightsFile = Files.write(work.resolve("policy-v" + nextVersion + ".bin"), weights);
 
         Configuration conf = LocalCluster.configuration(work, 0); // a restart would fail the job: none expected
         conf.setString("pipeline.generic-types", "false");
@@ -151,7 +153,7 @@ class ControlThroughKafkaIT {
                 if (updateSentAt < 0 && swapped.stream().allMatch(id -> chunks.getOrDefault(id, List.of()).size() >= 2)) {
                     send(producer, Topics.POLICY, "default", PolicyUpdate.newBuilder().setPolicyName("default")
                             .setVersion(nextVersion).setBaseVersion(baseVersion).setModelId(modelId)
-                            .setWeights(ByteBuffer.wrap(weights)).setSha256(Policy.sha256(weights))
+                            .setUri(weightsFile.toUri().toString()).setSha256(Policy.sha256(weights))
                             .setCreatedAtMs(System.currentTimeMillis()).build());
                     producer.flush();
                     updateSentAt = System.currentTimeMillis();

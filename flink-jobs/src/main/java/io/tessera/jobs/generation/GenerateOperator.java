@@ -143,13 +143,17 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
     private transient byte[] appliedUpdate;
     private transient byte[] restoredUpdate;
     private transient RecordCodec<PolicyUpdate> updateCodec;
-    /** The policy this operator swapped in (it owns it and closes it when replaced); null while the generator's. */
+    /** The policy this operator swapped in last (it owns it); null while the generator's. */
     private transient Policy swappedIn;
+    /** Policies this operator swapped in and then replaced: closed once the engine no longer uses them. */
+    private transient List<Policy> replaced;
     /**
-     * The next step is the first under a new policy: its time counts towards the swap pause, together with
-     * this many nanoseconds of installing it on the task thread (-1: no swap pending).
+     * A swap is moving in-flight samples to the new weights: the steps until it ends count towards its pause,
+     * the first one together with this many nanoseconds of installing it on the task thread (-1: none).
      */
     private transient long swapLoadNanos = -1;
+    /** The longest step of the swap in progress, ms. */
+    private transient double swapStepMaxMs;
     /** Reads, verifies and decodes policy updates off the task thread, one at a time, in arrival order. */
     private transient ExecutorService policyLoader;
     /** Updates handed to {@link #policyLoader}, oldest first; applied in this order from the task thread. */
@@ -215,6 +219,7 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
         requestCodec = RecordCodec.of(GenerationRequest.class);
         updateCodec = RecordCodec.of(PolicyUpdate.class);
         pendingUpdates = new ArrayDeque<>();
+        replaced = new ArrayList<>();
         String loaderName = "tessera-policy-loader-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         policyLoader = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, loaderName);
@@ -401,10 +406,21 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
         }
     }
 
+    /**
+     * Before a barrier every subtask has applied the same updates, and every sample runs the newest one
+     * ({@link GenerationEngine#completeSwap}): a checkpoint holds the applied update and samples whose next
+     * token it samples, so a restore resumes them exactly as this run goes on.
+     */
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
         awaitPolicyUpdates();
+        if (engine.swapInProgress()) {
+            long t0 = System.nanoTime();
+            engine.completeSwap();
+            swapStepMaxMs = Math.max(swapStepMaxMs, (System.nanoTime() - t0) / 1e6);
+            closeReplacedPolicies();
+        }
     }
 
     /** A policy update read, verified and decoded: {@code policy} when usable, else {@code problem}. */
@@ -491,16 +507,18 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
             throw e;
         }
         if (swappedIn != null) {
-            swappedIn.close(); // the engine no longer uses it
+            replaced.add(swappedIn); // closed once no sample runs it any more
         }
         swappedIn = next;
+        closeReplacedPolicies();
         PolicyUpdate inline = PolicyUpdate.newBuilder(update).setWeights(ByteBuffer.wrap(loaded.weights()))
                 .setUri(null).build();
         appliedUpdate = updateCodec.encode(inline);
         lastSwapLoadMs = loaded.loadNanos() / 1e6;
         long installNanos = System.nanoTime() - started;
-        if (engine.admitted() > 0) {
-            swapLoadNanos = installNanos; // the next step rebuilds the active samples' caches: the pause
+        if (engine.swapInProgress()) {
+            swapLoadNanos = installNanos; // the next steps move the active samples over: the pause
+            swapStepMaxMs = 0;
             scheduleStep();
         } else {
             lastSwapPauseMs = installNanos / 1e6;
@@ -630,8 +648,9 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
     }
 
     /**
-     * One engine step, timed. The first step after a swap rebuilds the KV cache of every active sample
-     * under the new weights; the swap's pause is that step plus loading the weights.
+     * One engine step, timed. While a swap moves in-flight samples to the new weights, each step also
+     * re-prefills a bounded number of their tokens; the swap's pause is the longest of those steps (the first
+     * one plus installing the weights).
      */
     private void timedStep() throws Exception {
         long t0 = System.nanoTime();
@@ -639,13 +658,19 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
         engine.step();
         double ms = (System.nanoTime() - t0) / 1e6;
         if (LOG.isTraceEnabled()) {
-            LOG.trace("step {} ms: {} admitted from the queue, {} active, {} waiting", String.format("%.1f", ms),
-                    queuedBefore - engine.queued(), engine.active(), waiting.size());
+            LOG.trace("step {} ms: {} admitted from the queue, {} tokens moved to a new policy, {} active, {} waiting",
+                    String.format("%.1f", ms), queuedBefore - engine.queued(), engine.lastStepMovedTokens(),
+                    engine.active(), waiting.size());
         }
         if (swapLoadNanos >= 0) {
-            lastSwapPauseMs = ms + swapLoadNanos / 1e6;
-            swapPauseMaxMs = Math.max(swapPauseMaxMs, lastSwapPauseMs);
-            swapLoadNanos = -1;
+            swapStepMaxMs = Math.max(swapStepMaxMs, ms + swapLoadNanos / 1e6);
+            swapLoadNanos = 0; // install time counts once
+            if (!engine.swapInProgress()) {
+                lastSwapPauseMs = swapStepMaxMs;
+                swapPauseMaxMs = Math.max(swapPauseMaxMs, lastSwapPauseMs);
+                swapLoadNanos = -1;
+                closeReplacedPolicies();
+            }
         } else {
             normalStepMaxMs = Math.max(normalStepMaxMs, ms);
             normalStepTotalMs += ms;
@@ -653,6 +678,17 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
             normalStepMeanMs = normalStepTotalMs / normalSteps;
         }
         rethrowEmitFailure();
+    }
+
+    /** Closes the replaced policies the engine no longer runs. */
+    private void closeReplacedPolicies() {
+        for (var it = replaced.iterator(); it.hasNext(); ) {
+            Policy p = it.next();
+            if (!engine.uses(p)) {
+                p.close();
+                it.remove();
+            }
+        }
     }
 
     private void rethrowEmitFailure() throws Exception {
@@ -714,12 +750,16 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
             if (swappedIn != null) {
                 swappedIn.close();
             }
+            if (replaced != null) {
+                replaced.forEach(Policy::close);
+            }
             if (generator != null) {
                 generator.close();
             }
         } finally {
             engine = null;
             swappedIn = null;
+            replaced = null;
             generator = null;
             super.close();
         }

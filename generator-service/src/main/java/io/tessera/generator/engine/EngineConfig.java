@@ -6,8 +6,15 @@ package io.tessera.generator.engine;
  * @param maxBatch          samples decoded together in one step (KV cache slots)
  * @param maxQueue          samples admitted but waiting for a slot
  * @param maxSequenceLength prefix plus generated tokens, per slot
+ * @param swapPrefillTokens during a policy swap, how many cached tokens one step may re-prefill under the new
+ *                          weights to move in-flight samples over (at least one sample moves per step): what a
+ *                          swap adds to a step. 256 tokens is ~50 ms of prefill for the default model on one
+ *                          CPU core.
  */
-public record EngineConfig(int maxBatch, int maxQueue, int maxSequenceLength) {
+public record EngineConfig(int maxBatch, int maxQueue, int maxSequenceLength, int swapPrefillTokens) {
+
+    /** See {@link #swapPrefillTokens}. */
+    public static final int DEFAULT_SWAP_PREFILL_TOKENS = 256;
 
     /** Batch 32, queue 64: what the default model serves well on two CPU cores. */
     public static final EngineConfig DEFAULT = new EngineConfig(32, 64, 2048);
@@ -22,5 +29,13 @@ public record EngineConfig(int maxBatch, int maxQueue, int maxSequenceLength) {
         if (maxSequenceLength < 2) {
             throw new IllegalArgumentException("maxSequenceLength must be >= 2, got " + maxSequenceLength);
         }
+        if (swapPrefillTokens < 1) {
+            throw new IllegalArgumentException("swapPrefillTokens must be >= 1, got " + swapPrefillTokens);
+        }
+    }
+
+    /** The bounds with the default {@link #swapPrefillTokens}. */
+    public EngineConfig(int maxBatch, int maxQueue, int maxSequenceLength) {
+        this(maxBatch, maxQueue, maxSequenceLength, DEFAULT_SWAP_PREFILL_TOKENS);
     }
 }

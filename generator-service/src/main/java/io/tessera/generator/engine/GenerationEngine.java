@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  *   <li>The token sampled at position p of a sample depends only on the policy, the prefix, the
  *       tokens before p, and (seed, p): batched generation equals one-at-a-time generation.
  *   <li>{@link #cancel} frees the slot at once and calls {@code onFinished(CANCELLED)}.
- *   <li>{@link #swapPolicy} takes effect before the next decode step; in-flight samples continue
- *       under the new weights; each token reports the version that sampled it.
+ *   <li>{@link #swapPolicy} takes effect from the next decode step without a pause: samples admitted from
+ *       then on run the new weights at once, in-flight samples move over a few at a time (below); each
+ *       token reports the version that sampled it.
  *   <li>{@link #snapshot} captures every admitted sample; {@link #resume} re-admits one (rebuilding
  *       its KV cache from prefix + generated tokens) so it continues exactly where it stopped.
  * </ul>
@@ -37,34 +38,47 @@ import org.slf4j.LoggerFactory;
  * filled by the last used one), so a decode step is one batched forward over slots {@code 0..used-1}.
  * A guided sample (classifier-free guidance) holds two slots, its conditional and its unconditional
  * sequence, and counts as two against {@code maxBatch}. Each slot holds all its tokens but the last
- * in the cache; the decode step feeds that pending token. A policy swap re-prefills every active
- * slot under the new weights before the next decode, so no token mixes keys of two policies and the
- * determinism rule above holds across swaps. A sample also ends ({@link FinishReason#LENGTH}) when
+ * in the cache; the decode step feeds that pending token.
+ *
+ * <p>Swaps: keys and values of one policy are never mixed with another's, so the determinism rule above
+ * holds across swaps: a token sampled under version v saw a cache computed by v alone. The engine keeps two
+ * lanes, each a policy with its own dense {@link KvCache}. A swap makes the running lane the <em>draining</em>
+ * one and opens a new lane for the new policy; every step then moves the draining lane's oldest samples over
+ * (re-prefilling their tokens under the new weights) until {@link EngineConfig#swapPrefillTokens()} tokens
+ * were re-prefilled (at least one sample), and decodes both lanes, each under its own policy. Samples not
+ * yet moved keep sampling under the old weights, so a swap costs each step at most that bounded prefill
+ * instead of re-prefilling everything at once. When the draining lane is empty its cache is kept as the
+ * spare for the next swap. A swap that arrives while one is draining waits for it (the newest waiting
+ * policy wins); {@link #completeSwap} moves every remaining sample at once (a checkpoint calls it, so a
+ * snapshot never holds samples of two policies). A sample also ends ({@link FinishReason#LENGTH}) when
  * its sequence reaches {@code min(maxSequenceLength, model maxSeqLen)} tokens. The engine does not
- * close the policies it is given: the caller owns them.
+ * close the policies it is given: the caller owns them and may close one once {@link #uses} says no.
  */
 public final class GenerationEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GenerationEngine.class);
 
     private final EngineConfig config;
     private final int maxLen;
-    private final KvCache cache;
     private final ArrayDeque<Sample> queue = new ArrayDeque<>();
     /** Active samples in admission order. */
     private final Map<String, Sample> active = new LinkedHashMap<>();
-    /** slot -> which sample sequence occupies it; slots 0..used-1 are occupied. */
-    private final Seq[] slots;
-    private int used;
-    private Policy policy;
-    private boolean needsRefill;
+    /** The newest policy's lane: new samples go here. */
+    private Lane current;
+    /** While a swap is in progress, the previous policy's lane; its samples move to {@link #current}. */
+    private Lane draining;
+    /** The cache of the last drained lane, reused by the next swap (null until the first swap). */
+    private KvCache spare;
+    /** The newest policy given while a swap was still draining; it starts when that one ends. */
+    private Policy waitingPolicy;
+    /** Tokens re-prefilled by the last step to move samples to a new policy (0 when no swap is draining). */
+    private int lastStepMovedTokens;
     private boolean closed;
 
     public GenerationEngine(io.tessera.generator.model.Policy policy, EngineConfig config) {
-        this.policy = Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(policy, "policy");
         this.config = Objects.requireNonNull(config, "config");
         this.maxLen = Math.min(config.maxSequenceLength(), policy.config().maxSeqLen());
-        this.cache = new KvCache(policy, config.maxBatch(), maxLen);
-        this.slots = new Seq[config.maxBatch()];
+        this.current = new Lane(policy, new KvCache(policy, config.maxBatch(), maxLen), config.maxBatch());
     }
 
     public Admission submit(SampleRequest request, TokenListener listener) {
@@ -91,7 +105,7 @@ public final class GenerationEngine implements AutoCloseable {
             throw new IllegalArgumentException("sample " + r.sampleId() + " has a prefix of " + longest
                     + " tokens; this engine holds sequences of at most " + maxLen + " tokens, prefix included");
         }
-        int vocab = policy.config().vocabSize();
+        int vocab = current.policy.config().vocabSize();
         checkIds(r.prefix(), vocab, r.sampleId());
         if (r.unconditionalPrefix() != null) {
             checkIds(r.unconditionalPrefix(), vocab, r.sampleId());
@@ -139,22 +153,16 @@ public final class GenerationEngine implements AutoCloseable {
     /** Runs one prefill-and-decode step; returns how many samples are admitted afterwards. */
     public int step() {
         ensureOpen();
-        if (needsRefill) {
-            refillAll();
-        }
+        lastStepMovedTokens = draining == null ? 0 : moveToCurrent(config.swapPrefillTokens());
         admitQueued();
-        if (used == 0) {
+        if (used() == 0) {
             return admitted();
         }
-        int[] tokens = new int[used];
-        int[] positions = new int[used];
-        for (int i = 0; i < used; i++) {
-            tokens[i] = slots[i].pending;
-            positions[i] = slots[i].cached;
-        }
-        float[] logits;
+        float[] currentLogits;
+        float[] drainingLogits;
         try {
-            logits = cache.decode(policy, tokens, positions);
+            currentLogits = current.decode();
+            drainingLogits = draining == null ? null : draining.decode();
         } catch (RuntimeException e) {
             LOG.error("decode step failed for {} samples; finishing them with ERROR", active.size(), e);
             List<Sample> all = new ArrayList<>(active.values());
@@ -162,16 +170,20 @@ public final class GenerationEngine implements AutoCloseable {
             all.forEach(s -> finish(s, FinishReason.ERROR));
             return admitted();
         }
-        int vocab = policy.config().vocabSize();
-        long version = policy.version();
+        int vocab = current.policy.config().vocabSize();
         List<Sample> done = new ArrayList<>();
         List<FinishReason> reasons = new ArrayList<>();
         // Rows are fixed now: a listener may cancel or submit from its callback, which can move slots.
         List<Sample> stepped = new ArrayList<>(active.values());
-        int[] condRow = new int[stepped.size()];
-        int[] uncondRow = new int[stepped.size()];
-        for (int k = 0; k < stepped.size(); k++) {
+        int n = stepped.size();
+        int[] condRow = new int[n];
+        int[] uncondRow = new int[n];
+        float[][] logitsOf = new float[n][];
+        long[] versionOf = new long[n];
+        for (int k = 0; k < n; k++) {
             Sample s = stepped.get(k);
+            logitsOf[k] = s.lane == current ? currentLogits : drainingLogits;
+            versionOf[k] = s.lane.policy.version();
             s.cond.cached++;
             condRow[k] = s.cond.slot * vocab;
             if (s.uncond != null) {
@@ -179,7 +191,7 @@ public final class GenerationEngine implements AutoCloseable {
                 uncondRow[k] = s.uncond.slot * vocab;
             }
         }
-        for (int k = 0; k < stepped.size(); k++) {
+        for (int k = 0; k < n; k++) {
             Sample s = stepped.get(k);
             if (active.get(s.request.sampleId()) != s) {
                 continue; // cancelled by a listener earlier in this step
@@ -188,13 +200,14 @@ public final class GenerationEngine implements AutoCloseable {
             SampleRequest r = s.request;
             FinishReason reason;
             try {
+                float[] logits = logitsOf[k];
                 Sampler.Draw d = Sampler.sample(logits, condRow[k], s.uncond == null ? null : logits, uncondRow[k],
                         vocab, r.sampling(), r.grammar(), position);
-                s.append(d.token(), d.logprob(), version);
+                s.append(d.token(), d.logprob(), versionOf[k]);
                 if (s.firstTokenAt < 0) {
                     s.firstTokenAt = System.nanoTime();
                 }
-                s.listener.onToken(r.sampleId(), position, d.token(), d.logprob(), version);
+                s.listener.onToken(r.sampleId(), position, d.token(), d.logprob(), versionOf[k]);
                 reason = finishReason(s, d.token());
             } catch (RuntimeException e) {
                 LOG.error("sample {} failed at position {}; finishing it with ERROR", r.sampleId(), position, e);
@@ -227,7 +240,7 @@ public final class GenerationEngine implements AutoCloseable {
 
     /** Why the sample ends after sampling {@code token}, or null if it continues. */
     private FinishReason finishReason(Sample s, int token) {
-        int eos = policy.config().endOfSequence();
+        int eos = current.policy.config().endOfSequence();
         if (eos >= 0 && token == eos) {
             return FinishReason.END_OF_SEQUENCE;
         }
@@ -243,7 +256,7 @@ public final class GenerationEngine implements AutoCloseable {
 
     private void admitQueued() {
         List<Sample> admittedNow = new ArrayList<>();
-        while (!queue.isEmpty() && queue.peekFirst().slotsNeeded() <= slots.length - used) {
+        while (!queue.isEmpty() && queue.peekFirst().slotsNeeded() <= config.maxBatch() - used()) {
             Sample s = queue.pollFirst();
             s.startedAt = System.nanoTime();
             int longest = s.request.prefix().length
@@ -252,23 +265,18 @@ public final class GenerationEngine implements AutoCloseable {
                 finish(s, FinishReason.LENGTH);
                 continue;
             }
-            s.cond.slot = used;
-            slots[used++] = s.cond;
-            if (s.uncond != null) {
-                s.uncond.slot = used;
-                slots[used++] = s.uncond;
-            }
+            current.place(s);
             active.put(s.request.sampleId(), s);
             admittedNow.add(s);
         }
-        prefill(admittedNow);
+        prefill(current, admittedNow);
     }
 
     /**
-     * Writes prefix + generated, all but the last token, into each sample's slots (one batched
-     * forward for all of them); the last token becomes pending.
+     * Writes prefix + generated, all but the last token, into each sample's slots of {@code lane} under its
+     * policy (one batched forward for all of them); the last token becomes pending.
      */
-    private void prefill(List<Sample> samples) {
+    private void prefill(Lane lane, List<Sample> samples) {
         if (samples.isEmpty()) {
             return;
         }
@@ -291,7 +299,7 @@ public final class GenerationEngine implements AutoCloseable {
             cached[i] = Arrays.copyOf(all, all.length - 1);
         }
         try {
-            cache.prefill(policy, slotIds, cached);
+            lane.cache.prefill(lane.policy, slotIds, cached);
         } catch (RuntimeException e) {
             LOG.error("prefill failed for {} samples; finishing them with ERROR", samples.size(), e);
             release(samples);
@@ -305,40 +313,55 @@ public final class GenerationEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Moves the draining lane's oldest samples to the current lane until {@code budget} tokens were
+     * re-prefilled (at least one sample moves); ends the swap when the draining lane is empty, then starts
+     * the waiting one if any. Returns the tokens re-prefilled.
+     */
+    private int moveToCurrent(int budget) {
+        List<Sample> moving = new ArrayList<>();
+        int tokens = 0;
+        for (Sample s : active.values()) {
+            if (s.lane != draining) {
+                continue;
+            }
+            int cost = s.cond.cached + (s.uncond == null ? 0 : s.uncond.cached);
+            if (!moving.isEmpty() && tokens + cost > budget) {
+                break;
+            }
+            moving.add(s);
+            tokens += cost;
+        }
+        for (Sample s : moving) {
+            draining.remove(s);
+            current.place(s);
+        }
+        prefill(current, moving);
+        if (draining.used == 0) {
+            spare = draining.cache;
+            draining = null;
+            if (waitingPolicy != null) {
+                Policy next = waitingPolicy;
+                waitingPolicy = null;
+                startSwap(next);
+            }
+        }
+        return tokens;
+    }
+
     private static int[] concat(int[] prefix, int[] generated) {
         int[] all = Arrays.copyOf(prefix, prefix.length + generated.length);
         System.arraycopy(generated, 0, all, prefix.length, generated.length);
         return all;
     }
 
-    private void refillAll() {
-        needsRefill = false;
-        prefill(new ArrayList<>(active.values()));
-    }
-
-    /** Removes samples from the active set and keeps slots dense by moving the last used slot into each hole. */
+    /** Removes samples from the active set and frees their slots (each lane stays dense). */
     private void release(List<Sample> leaving) {
-        List<Integer> freed = new ArrayList<>();
         for (Sample s : leaving) {
             if (active.remove(s.request.sampleId()) == null) {
                 continue;
             }
-            freed.add(s.cond.slot);
-            if (s.uncond != null) {
-                freed.add(s.uncond.slot);
-            }
-        }
-        freed.sort((a, b) -> Integer.compare(b, a)); // descending: every hole is filled from a live slot
-        for (int hole : freed) {
-            int last = used - 1;
-            if (hole != last) {
-                Seq moving = slots[last];
-                cache.moveSlot(last, hole, moving.cached);
-                moving.slot = hole;
-                slots[hole] = moving;
-            }
-            slots[last] = null;
-            used--;
+            s.lane.remove(s);
         }
     }
 
@@ -376,7 +399,7 @@ public final class GenerationEngine implements AutoCloseable {
      * are free for them at the next step.
      */
     public boolean hasCapacity() {
-        int freeSlots = slots.length - used;
+        int freeSlots = config.maxBatch() - used();
         return admitted() < config.maxBatch() + config.maxQueue() && queue.size() < config.maxQueue() + freeSlots;
     }
 
@@ -392,10 +415,14 @@ public final class GenerationEngine implements AutoCloseable {
         return out;
     }
 
-    /** Takes effect before the next decode step; the caller keeps ownership of both policies. */
+    /**
+     * Runs {@code next} from the next decode step: new samples at once, in-flight ones as they move over (see
+     * the class comment). The caller keeps ownership of every policy; {@link #uses} says when one is free.
+     */
     public void swapPolicy(io.tessera.generator.model.Policy next) {
         ensureOpen();
         Objects.requireNonNull(next, "next");
+        Policy policy = current.policy;
         if (!next.config().equals(policy.config())) {
             throw new IllegalArgumentException("cannot swap to a policy of another model config: " + next.config().id()
                     + " (" + next.config() + ") vs " + policy.config().id());
@@ -404,12 +431,50 @@ public final class GenerationEngine implements AutoCloseable {
             throw new IllegalArgumentException("cannot swap to a policy on " + next.device() + "; the engine runs on "
                     + policy.device());
         }
-        policy = next;
-        needsRefill = !active.isEmpty();
+        if (draining != null) {
+            waitingPolicy = next; // a newer one replaces an older waiting one, which never ran
+            return;
+        }
+        startSwap(next);
     }
 
+    private void startSwap(Policy next) {
+        if (current.used == 0) {
+            current.policy = next; // nothing cached under the old weights
+            return;
+        }
+        draining = current;
+        KvCache cache = spare != null ? spare : new KvCache(next, config.maxBatch(), maxLen);
+        spare = null;
+        current = new Lane(next, cache, config.maxBatch());
+    }
+
+    /** Moves every sample still on an older policy to the newest one now (before a checkpoint). */
+    public void completeSwap() {
+        ensureOpen();
+        while (draining != null) {
+            moveToCurrent(Integer.MAX_VALUE);
+        }
+    }
+
+    /** Whether some samples still run an older policy, or a newer policy waits. */
+    public boolean swapInProgress() {
+        return draining != null || waitingPolicy != null;
+    }
+
+    /** Tokens the last step re-prefilled to move samples to a new policy: what a swap adds to a step. */
+    public int lastStepMovedTokens() {
+        return lastStepMovedTokens;
+    }
+
+    /** Whether the engine still needs {@code p} (running, draining or waiting); if not, its owner may close it. */
+    public boolean uses(io.tessera.generator.model.Policy p) {
+        return current.policy == p || (draining != null && draining.policy == p) || waitingPolicy == p;
+    }
+
+    /** The newest policy's version: the one new samples run (once a waiting swap starts). */
     public long policyVersion() {
-        return policy.version();
+        return (waitingPolicy != null ? waitingPolicy : current.policy).version();
     }
 
     /** Frees the KV cache. Samples still admitted are dropped without callbacks (snapshot first to keep them). */
@@ -417,13 +482,88 @@ public final class GenerationEngine implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
-            cache.close();
+            current.cache.close();
+            if (draining != null) {
+                draining.cache.close();
+            }
+            if (spare != null) {
+                spare.close();
+            }
         }
+    }
+
+    private int used() {
+        return current.used + (draining == null ? 0 : draining.used);
     }
 
     private void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("engine is closed");
+        }
+    }
+
+    /**
+     * A policy and the cache its samples' keys and values live in, slots kept dense: a leaving sample's slots
+     * are filled by the last used ones, so a decode step is one batched forward over slots {@code 0..used-1}.
+     */
+    private static final class Lane {
+        Policy policy;
+        final KvCache cache;
+        /** slot -> which sample sequence occupies it; slots 0..used-1 are occupied. */
+        final Seq[] slots;
+        int used;
+
+        Lane(Policy policy, KvCache cache, int maxBatch) {
+            this.policy = policy;
+            this.cache = cache;
+            this.slots = new Seq[maxBatch];
+        }
+
+        /** Gives the sample the next free slot(s) of this lane (its cache is filled by a prefill). */
+        void place(Sample s) {
+            s.lane = this;
+            s.cond.slot = used;
+            slots[used++] = s.cond;
+            if (s.uncond != null) {
+                s.uncond.slot = used;
+                slots[used++] = s.uncond;
+            }
+        }
+
+        /** Frees the sample's slots, moving the last used ones into the holes. */
+        void remove(Sample s) {
+            List<Integer> freed = new ArrayList<>(2);
+            freed.add(s.cond.slot);
+            if (s.uncond != null) {
+                freed.add(s.uncond.slot);
+            }
+            freed.sort((a, b) -> Integer.compare(b, a)); // descending: every hole is filled from a live slot
+            for (int hole : freed) {
+                int last = used - 1;
+                if (hole != last) {
+                    Seq moving = slots[last];
+                    cache.moveSlot(last, hole, moving.cached);
+                    moving.slot = hole;
+                    slots[hole] = moving;
+                }
+                slots[last] = null;
+                used--;
+            }
+            s.lane = null;
+        }
+
+        /** One decode step over slots 0..used-1 under this lane's policy; null when the lane is empty. */
+        float[] decode() {
+            if (used == 0) {
+                return null;
+            }
+            int[] tokens = new int[used];
+            int[] positions = new int[used];
+            for (int i = 0; i < used; i++) {
+                tokens[i] = slots[i].pending;
+                positions[i] = slots[i].cached;
+            }
+            return cache.decode(policy, tokens, positions);
         }
     }
 
@@ -440,6 +580,7 @@ public final class GenerationEngine implements AutoCloseable {
         final TokenListener listener;
         final Seq cond = new Seq();
         final Seq uncond;
+        Lane lane;        // where its keys and values are, while active
         int[] tokens;     // generated tokens in [0, count), capacity grows by doubling
         float[] logprobs;
         long[] versions;

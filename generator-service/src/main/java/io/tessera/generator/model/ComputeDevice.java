@@ -39,8 +39,9 @@ public final class ComputeDevice {
                     engine.getVersion());
             return Device.gpu();
         }
-        LOG.info("Transformer runs on CPU ({} threads) with DJL {} {}{}", Runtime.getRuntime().availableProcessors(),
-                ENGINE, engine.getVersion(), forceCpu ? " (forced by -Dtessera.device=cpu)" : "");
+        LOG.info("Transformer runs on CPU ({} intra-op threads of {} cores) with DJL {} {}{}",
+                ai.djl.pytorch.jni.JniUtils.getNumThreads(), Runtime.getRuntime().availableProcessors(), ENGINE,
+                engine.getVersion(), forceCpu ? " (forced by -Dtessera.device=cpu)" : "");
         return Device.cpu();
     }
 }

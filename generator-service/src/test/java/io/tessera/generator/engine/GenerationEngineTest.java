@@ -272,6 +272,112 @@ class GenerationEngineTest {
         }).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("another model config");
     }
 
+    /**
+     * A swap moves in-flight samples to the new weights a bounded number of cached tokens per step: with a
+     * budget smaller than one sample, exactly one sample moves per step, oldest first. Each sample's tokens are
+     * the old policy's up to the step it moved and, from there, what the new policy resuming it at that
+     * position samples: no token saw keys of two policies. The old policy stays in use until the last sample
+     * moved.
+     */
+    @Test
+    void aSwapMovesInFlightSamplesOverOnePerStepWithinTheBudget() {
+        List<SampleRequest> reqs = List.of(request("a", 8, 20, false, 41), request("b", 5, 20, true, 42),
+                request("c", 11, 20, false, 43));
+        Recorder rec = new Recorder();
+        int before = 3;
+        try (Policy next = Policy.randomInit(TINY, 77).withVersion(2);
+                GenerationEngine e = new GenerationEngine(policy, new EngineConfig(4, 4, 96, 4))) {
+            reqs.forEach(r -> e.submit(r, rec));
+            for (int i = 0; i < before; i++) {
+                e.step();
+            }
+            e.swapPolicy(next);
+            assertThat(e.policyVersion()).isEqualTo(2);
+            assertThat(e.swapInProgress()).isTrue();
+            List<Integer> moved = new ArrayList<>();
+            for (int i = 0; i < reqs.size(); i++) {
+                assertThat(e.uses(policy)).as("the old policy is needed until the last sample moved").isTrue();
+                e.step();
+                moved.add(e.lastStepMovedTokens());
+            }
+            assertThat(e.swapInProgress()).isFalse();
+            assertThat(e.uses(policy)).isFalse();
+            assertThat(e.uses(next)).isTrue();
+            // one sample per step, in admission order, each costing its cached tokens (prefix + generated - 1):
+            // a after 3 tokens 8+3-1; b (guided: a 5-token row and a 1-token unconditional row) after 4 tokens
+            // (5+4-1)+(1+4-1); c after 5 tokens 11+5-1
+            assertThat(moved).containsExactly(10, 8 + 4, 15);
+            drain(e);
+
+            for (int k = 0; k < reqs.size(); k++) {
+                SampleRequest r = reqs.get(k);
+                String id = r.sampleId();
+                int switchAt = before + k; // tokens 0..switchAt-1 were sampled before it moved
+                List<Long> v = rec.versions.get(id);
+                assertThat(v).as("versions of %s", id).hasSize(20);
+                assertThat(v.subList(0, switchAt)).as("%s before it moved", id).containsOnly(1L);
+                assertThat(v.subList(switchAt, 20)).as("%s after it moved", id).containsOnly(2L);
+                assertMatchesPrefix(rec, r, switchAt);
+                int[] head = java.util.Arrays.copyOf(rec.tokensOf(id), switchAt);
+                float[] headLp = new float[switchAt];
+                long[] headV = new long[switchAt];
+                java.util.Arrays.fill(headV, 1L);
+                Recorder resumed = new Recorder().startingAt(id, switchAt);
+                try (GenerationEngine fresh = new GenerationEngine(next, new EngineConfig(4, 4, 96))) {
+                    fresh.resume(new SampleState(r, head, headLp, headV), resumed);
+                    drain(fresh);
+                }
+                assertThat(rec.tokens.get(id).subList(switchAt, 20)).as("%s after it moved", id)
+                        .isEqualTo(resumed.tokens.get(id));
+            }
+        }
+    }
+
+    @Test
+    void aSwapDuringASwapWaitsForItAndCompleteSwapMovesEverySampleAtOnce() {
+        List<SampleRequest> reqs = List.of(request("a", 8, 12, false, 51), request("b", 9, 12, false, 52));
+        Recorder rec = new Recorder();
+        try (Policy v2 = Policy.randomInit(TINY, 78).withVersion(2);
+                Policy v3 = Policy.randomInit(TINY, 79).withVersion(3);
+                Policy v4 = Policy.randomInit(TINY, 80).withVersion(4);
+                GenerationEngine e = new GenerationEngine(policy, new EngineConfig(4, 4, 96, 1))) {
+            reqs.forEach(r -> e.submit(r, rec));
+            e.step();
+            e.swapPolicy(v2);
+            e.swapPolicy(v3); // waits for v2's swap
+            e.swapPolicy(v4); // replaces v3, which never runs
+            assertThat(e.policyVersion()).isEqualTo(4);
+            assertThat(e.uses(v3)).isFalse();
+            assertThat(e.uses(v4)).isTrue();
+            e.completeSwap();
+            assertThat(e.swapInProgress()).isFalse();
+            assertThat(e.uses(policy)).isFalse();
+            assertThat(e.uses(v2)).isFalse();
+            drain(e);
+        }
+        for (SampleRequest r : reqs) {
+            List<Long> v = rec.versions.get(r.sampleId());
+            assertThat(v.get(0)).isEqualTo(1L);
+            assertThat(v.subList(1, v.size())).as("after completeSwap every token is v4's").containsOnly(4L);
+        }
+    }
+
+    @Test
+    void aSwapWithNothingRunningAppliesAtOnce() {
+        Recorder rec = new Recorder();
+        try (Policy next = Policy.randomInit(TINY, 81).withVersion(2);
+                GenerationEngine e = new GenerationEngine(policy, new EngineConfig(2, 2, 96))) {
+            e.swapPolicy(next);
+            assertThat(e.swapInProgress()).isFalse();
+            assertThat(e.uses(policy)).isFalse();
+            SampleRequest r = request("solo", 4, 6, false, 9);
+            e.submit(r, rec);
+            drain(e);
+            assertThat(rec.versions.get("solo")).containsOnly(2L);
+            assertThat(rec.tokensOf("solo")).containsExactly(ReferenceGenerator.generate(next, r, 96).generated());
+        }
+    }
+
     private static void assertMatchesPrefix(Recorder rec, SampleRequest r, int n) {
         SampleState ref = ReferenceGenerator.generate(policy, r, 96);
         assertThat(rec.tokens.get(r.sampleId()).subList(0, n))
