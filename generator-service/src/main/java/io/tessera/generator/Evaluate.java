@@ -61,7 +61,7 @@ public final class Evaluate {
             float temperature = 0.8f;
             int topK = 0;
             float topP = 0.95f;
-            float guidance = 3.0f;
+            float guidance = 5.0f;
             for (int i = 0; i < args.length; i++) {
                 String v = i + 1 < args.length ? args[i + 1] : null;
                 switch (args[i]) {

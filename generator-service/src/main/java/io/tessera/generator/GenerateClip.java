@@ -47,7 +47,7 @@ public final class GenerateClip {
             float temperature = 0.8f;
             int topK = 0;
             float topP = 0.95f;
-            float guidance = 3.0f;
+            float guidance = 5.0f;
             Path image = null;
             Path model = null;
             for (int i = 0; i < args.length; i++) {

@@ -57,7 +57,7 @@ class SubmissionParserTest {
     void fullBodyBecomesTheRecord() {
         Submission s = json("""
                 {"prompt": "a blue square", "task": "TEXT_TO_VIDEO", "frames": 8, "seed": -7, "samples": 4,
-                 "sampling": {"temperature": 0.7, "topK": 50, "topP": 0.9, "guidanceScale": 3},
+                 "sampling": {"temperature": 0.7, "topK": 50, "topP": 0.9, "guidanceScale": 2.5},
                  "deadlineMs": %d}""".formatted(NOW + 60_000));
         GenerationRequest r = s.toRecord("req-1", NOW);
         assertThat(r.getRequestId()).isEqualTo("req-1");
@@ -72,7 +72,7 @@ class SubmissionParserTest {
         assertThat(r.getSampling().getTemperature()).isEqualTo(0.7f);
         assertThat(r.getSampling().getTopK()).isEqualTo(50);
         assertThat(r.getSampling().getTopP()).isEqualTo(0.9f);
-        assertThat(r.getSampling().getGuidanceScale()).isEqualTo(3f);
+        assertThat(r.getSampling().getGuidanceScale()).isEqualTo(2.5f);
     }
 
     static Stream<Arguments> badFields() {

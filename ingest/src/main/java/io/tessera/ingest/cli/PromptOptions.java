@@ -56,7 +56,7 @@ record PromptOptions(
               --temperature T      sampling temperature, (0, 10] (default: 1.0)
               --top-k K            top-k, 0 disables (default: 0)
               --top-p P            nucleus sampling, (0, 1] (default: 1.0)
-              --guidance G         classifier-free guidance scale, [0, 20] (default: 3.0)
+              --guidance G         classifier-free guidance scale, [0, 20] (default: 5.0)
               --image FILE         conditioning image (PNG or JPEG) for IMAGE_TO_VIDEO
               --video FILE|DIR...  conditioning frames for VIDEO_CONTINUATION and VIDEO_TO_AUDIO: PNG or JPEG
                                    files, a folder of them (name order), or an animated GIF

@@ -31,7 +31,7 @@ import java.util.Locale;
  * {@code best_of_1=<x> best_of_N_reward=<y> best_of_N_learned=<z>}.
  *
  * <pre>
- * BestOfNEval [--prompts 16] [--n 4] [--frames 16] [--guidance 3] [--temperature 0.8] [--top-p 0.95] [--model DIR]
+ * BestOfNEval [--prompts 16] [--n 4] [--frames 16] [--guidance 5] [--temperature 0.8] [--top-p 0.95] [--model DIR]
  * </pre>
  */
 public final class BestOfNEval {
@@ -42,7 +42,7 @@ public final class BestOfNEval {
             int prompts = 16;
             int n = 4;
             int frames = 16;
-            float guidance = 3f;
+            float guidance = 5f;
             float temperature = 0.8f;
             float topP = 0.95f;
             Path model = null;
