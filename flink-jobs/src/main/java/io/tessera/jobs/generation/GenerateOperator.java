@@ -106,6 +106,8 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
     static final String STAGE = "GenerationJob/generate";
     static final String STATE_NAME = "tessera-in-flight-samples";
     static final String POLICY_STATE_NAME = "tessera-applied-policy";
+    static final String DRAINING_POLICY_STATE_NAME = "tessera-draining-policy";
+    static final String DRAINING_SAMPLES_STATE_NAME = "tessera-draining-samples";
     static final String POLICY_STAGE = "GenerationJob/hot-swap";
     /** How long a cancel for a request this subtask does not hold is remembered (a prompt may arrive late). */
     static final long CANCEL_MARKER_TTL_MS = 60_000L;
@@ -114,6 +116,7 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
     private final int maxBatch;
     private final int maxQueue;
     private final int maxSequence;
+    private final int swapPrefillTokens;
     private final transient MailboxExecutor mailbox;
 
     private transient Generator generator;
@@ -147,6 +150,16 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
     private transient Policy swappedIn;
     /** Policies this operator swapped in and then replaced: closed once the engine no longer uses them. */
     private transient List<Policy> replaced;
+    /** Each swapped-in policy's update, weights inline, encoded: checkpointed while the policy drains. */
+    private transient Map<Policy, byte[]> encodedUpdates;
+    /**
+     * A swap was moving samples when the checkpoint was taken: which policy they still ran (its encoded update;
+     * empty for the generator's own policy; null when no swap was draining) and which samples ran it.
+     */
+    private transient ListState<byte[]> drainingPolicyState;
+    private transient ListState<String> drainingSamplesState;
+    private transient byte[] restoredDrainingUpdate;
+    private transient java.util.Set<String> restoredDrainingSamples;
     /**
      * A swap is moving in-flight samples to the new weights: the steps until it ends count towards its pause,
      * the first one together with this many nanoseconds of installing it on the task thread (-1: none).
@@ -178,6 +191,7 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
         this.maxBatch = bounds.maxBatch();
         this.maxQueue = bounds.maxQueue();
         this.maxSequence = bounds.maxSequenceLength();
+        this.swapPrefillTokens = bounds.swapPrefillTokens();
         this.mailbox = parameters.getMailboxExecutor();
     }
 
@@ -188,8 +202,19 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
                 new ListStateDescriptor<>(STATE_NAME, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         policyState = context.getOperatorStateStore().getUnionListState(
                 new ListStateDescriptor<>(POLICY_STATE_NAME, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        drainingPolicyState = context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>(
+                DRAINING_POLICY_STATE_NAME, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        drainingSamplesState = context.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>(DRAINING_SAMPLES_STATE_NAME, Types.STRING));
         restored = new ArrayList<>();
+        restoredDrainingSamples = new java.util.HashSet<>();
         if (context.isRestored()) {
+            for (byte[] bytes : drainingPolicyState.get()) {
+                if (restoredDrainingUpdate == null || restoredDrainingUpdate.length == 0) {
+                    restoredDrainingUpdate = bytes; // every draining subtask wrote the same policy
+                }
+            }
+            drainingSamplesState.get().forEach(restoredDrainingSamples::add);
             updateCodec = RecordCodec.of(PolicyUpdate.class);
             long best = Long.MIN_VALUE;
             for (byte[] bytes : policyState.get()) {
@@ -220,6 +245,7 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
         updateCodec = RecordCodec.of(PolicyUpdate.class);
         pendingUpdates = new ArrayDeque<>();
         replaced = new ArrayList<>();
+        encodedUpdates = new java.util.IdentityHashMap<>();
         String loaderName = "tessera-policy-loader-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         policyLoader = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, loaderName);
@@ -233,7 +259,7 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
         generator = loader.load();
         layout = generator.layout();
         modelId = generator.modelId();
-        engine = generator.newEngine(new EngineConfig(maxBatch, maxQueue, maxSequence));
+        engine = generator.newEngine(new EngineConfig(maxBatch, maxQueue, maxSequence, swapPrefillTokens));
         listener = new Listener();
         inFlight = new LinkedHashMap<>();
         waiting = new ArrayDeque<>();
@@ -260,15 +286,47 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
             LOG.info("{}: re-applied checkpointed policy version {}", getOperatorName(), update.getVersion());
             restoredUpdate = null;
         }
+        if (restoredDrainingUpdate != null) {
+            restoreDrainingSwap(restoredDrainingUpdate);
+            restoredDrainingUpdate = null;
+        }
         for (InFlightCodec.Entry entry : restored) {
             int perFrame = layout.generatedTokensPerFrame(entry.meta().task());
-            waiting.add(SampleProgress.restored(entry.meta(), entry.state(), perFrame));
+            SampleProgress p = SampleProgress.restored(entry.meta(), entry.state(), perFrame);
+            p.resumeOnDrainingPolicy = engine.drainingPolicy() != null
+                    && restoredDrainingSamples.contains(entry.state().request().sampleId());
+            waiting.add(p);
         }
+        restoredDrainingSamples = null;
         restored = null;
         admitWaiting(false);
         if (!waiting.isEmpty() || engine.admitted() > 0) {
             scheduleStep();
         }
+    }
+
+    /**
+     * The checkpoint was taken while a swap was moving samples: rebuild its draining lane with the policy they
+     * still ran (the generator's own, or the checkpointed update's), so they move over as they would have.
+     */
+    private void restoreDrainingSwap(byte[] encoded) {
+        Policy old;
+        if (encoded.length == 0) {
+            old = generator.policy();
+        } else {
+            PolicyUpdate update = updateCodec.decode(encoded);
+            LoadedUpdate loaded = load(update);
+            if (loaded.problem() != null) {
+                throw new IllegalStateException("cannot re-apply the checkpointed draining policy version "
+                        + update.getVersion() + ": " + loaded.problem());
+            }
+            old = loaded.policy();
+            replaced.add(old);
+            encodedUpdates.put(old, encoded);
+        }
+        engine.restoreSwapFrom(old);
+        LOG.info("{}: samples of policy version {} resume on it and move to v{} as before the failure",
+                getOperatorName(), old.version(), engine.policyVersion());
     }
 
     @Override
@@ -407,15 +465,16 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
     }
 
     /**
-     * Before a barrier every subtask has applied the same updates, and every sample runs the newest one
-     * ({@link GenerationEngine#completeSwap}): a checkpoint holds the applied update and samples whose next
-     * token it samples, so a restore resumes them exactly as this run goes on.
+     * Before a barrier every subtask has applied the same updates. A swap still moving samples is checkpointed
+     * as it is (which samples still run the older policy, and that policy), so a restore moves them over at
+     * the same steps as this run; only a third policy waiting behind a draining one is completed first
+     * ({@link GenerationEngine#completeSwap}), so a checkpoint holds two policies at most.
      */
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
         awaitPolicyUpdates();
-        if (engine.swapInProgress()) {
+        if (engine.hasWaitingPolicy()) {
             long t0 = System.nanoTime();
             engine.completeSwap();
             swapStepMaxMs = Math.max(swapStepMaxMs, (System.nanoTime() - t0) / 1e6);
@@ -514,6 +573,7 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
         PolicyUpdate inline = PolicyUpdate.newBuilder(update).setWeights(ByteBuffer.wrap(loaded.weights()))
                 .setUri(null).build();
         appliedUpdate = updateCodec.encode(inline);
+        encodedUpdates.put(next, appliedUpdate);
         lastSwapLoadMs = loaded.loadNanos() / 1e6;
         long installNanos = System.nanoTime() - started;
         if (engine.swapInProgress()) {
@@ -579,9 +639,9 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
             Admission admission;
             try {
                 SampleState from = next.resumeFrom;
-                admission = from == null || from.generated().length == 0
+                admission = from == null || (from.generated().length == 0 && !next.resumeOnDrainingPolicy)
                         ? engine.submit(next.request, listener)
-                        : engine.resume(from, listener);
+                        : engine.resume(from, listener, next.resumeOnDrainingPolicy);
             } catch (RuntimeException e) {
                 dropRequest(next, "engine refused the sample: " + DeadLetters.describe(e), e);
                 continue;
@@ -686,6 +746,7 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
             Policy p = it.next();
             if (!engine.uses(p)) {
                 p.close();
+                encodedUpdates.remove(p);
                 it.remove();
             }
         }
@@ -738,6 +799,31 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
         checkpointed.update(entries);
         boolean writer = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0;
         policyState.update(writer && appliedUpdate != null ? List.of(appliedUpdate) : List.of());
+        Policy drainingPolicy = engine.drainingPolicy();
+        List<String> drainingIds = new ArrayList<>();
+        if (drainingPolicy != null) {
+            for (SampleProgress p : inFlight.values()) {
+                if (engine.onDrainingPolicy(p.sampleId())) {
+                    drainingIds.add(p.sampleId());
+                }
+            }
+            for (SampleProgress p : waiting) {
+                if (p.resumeOnDrainingPolicy) {
+                    drainingIds.add(p.sampleId());
+                }
+            }
+        }
+        if (drainingIds.isEmpty()) {
+            drainingPolicyState.update(List.of());
+        } else {
+            byte[] encoded = drainingPolicy == generator.policy() ? new byte[0] : encodedUpdates.get(drainingPolicy);
+            if (encoded == null) {
+                throw new IllegalStateException("the draining policy v" + drainingPolicy.version()
+                        + " has no update to checkpoint");
+            }
+            drainingPolicyState.update(List.of(encoded)); // each draining subtask writes it: the same policy
+        }
+        drainingSamplesState.update(drainingIds);
     }
 
     @Override
@@ -760,6 +846,7 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
             engine = null;
             swappedIn = null;
             replaced = null;
+            encodedUpdates = null;
             generator = null;
             super.close();
         }
@@ -827,6 +914,11 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
     @VisibleForTesting
     boolean policyUpdatesLoaded() {
         return pendingUpdates.stream().allMatch(Future::isDone);
+    }
+
+    @VisibleForTesting
+    boolean swapInProgress() {
+        return engine.swapInProgress();
     }
 
     @VisibleForTesting

@@ -25,19 +25,22 @@ public final class GenerateOperatorFactory extends AbstractStreamOperatorFactory
     private final int maxBatch;
     private final int maxQueue;
     private final int maxSequence;
+    private final int swapPrefillTokens;
 
     public GenerateOperatorFactory(GeneratorLoader loader, EngineConfig bounds) {
         this.loader = loader;
         this.maxBatch = bounds.maxBatch();
         this.maxQueue = bounds.maxQueue();
         this.maxSequence = bounds.maxSequenceLength();
+        this.swapPrefillTokens = bounds.swapPrefillTokens();
         setChainingStrategy(ChainingStrategy.ALWAYS);
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public <T extends StreamOperator<TokenChunk>> T createStreamOperator(StreamOperatorParameters<TokenChunk> parameters) {
-        return (T) new GenerateOperator(parameters, loader, new EngineConfig(maxBatch, maxQueue, maxSequence));
+        return (T) new GenerateOperator(parameters, loader, new EngineConfig(maxBatch, maxQueue, maxSequence,
+                swapPrefillTokens));
     }
 
     @Override

@@ -20,6 +20,8 @@ final class SampleProgress {
     final int tokensPerFrame;
     /** Non-null when the sample was restored from a checkpoint and still waits to re-enter an engine. */
     SampleState resumeFrom;
+    /** Restored from a checkpoint taken while it still ran the policy a swap was moving samples away from. */
+    boolean resumeOnDrainingPolicy;
 
     private int[] tokens;      // (size) generated token ids
     private float[] logprobs;  // (size)

@@ -14,6 +14,7 @@ import io.tessera.jobs.TestGenerators;
 import io.tessera.jobs.io.DeadLetters;
 import io.tessera.records.DeadLetter;
 import io.tessera.records.FinishReason;
+import io.tessera.records.GenerationRequest;
 import io.tessera.records.GenerationCompleted;
 import io.tessera.records.PolicyUpdate;
 import io.tessera.records.Task;
@@ -202,6 +203,51 @@ class GenerateControlTest {
             h.policyApplied(good(2));
             assertThat(h.generateOperator().policyVersion()).isEqualTo(4L);
             assertThat(deadReasons(h)).hasSize(2);
+        }
+    }
+
+    /**
+     * A checkpoint taken while a swap still moves samples (one sample per step here) keeps which samples ran
+     * the old weights and the old weights themselves; the restored operator moves them over at the same steps
+     * and emits exactly the chunks and records the uninterrupted one did after the checkpoint.
+     */
+    @Test
+    void aCheckpointDuringASwapResumesWithTheSameChunksTokensAndVersions() throws Exception {
+        EngineConfig onePerStep = new EngineConfig(4, 4, 1024, 1);
+        GenerationRequest r = request("mid-swap", 3, 3, 21L);
+        OperatorSubtaskState snapshot;
+        List<TokenChunk> after;
+        List<GenerationCompleted> doneAfter;
+        try (var h = new GenerateHarness(onePerStep)) {
+            h.open();
+            h.prompt(r);
+            Mailboxes.run(h, 4);
+            h.policyApplied(good(5));
+            Mailboxes.run(h, 1);
+            assertThat(h.generateOperator().swapInProgress()).as("samples still on the old weights").isTrue();
+            snapshot = h.snapshot(1L, 1L);
+            int before = h.extractOutputValues().size();
+            h.endPrompts();
+            List<TokenChunk> all = h.extractOutputValues();
+            after = all.subList(before, all.size());
+            doneAfter = completed(h);
+        }
+        assertThat(after).isNotEmpty();
+        assertThat(doneAfter).hasSize(3).allSatisfy(g -> {
+            assertThat(g.getFirstPolicyVersion()).isZero();
+            assertThat(g.getPolicyVersion()).isEqualTo(5L);
+        });
+        try (var h = new GenerateHarness(onePerStep)) {
+            h.initializeState(snapshot);
+            h.open();
+            assertThat(h.generateOperator().swapInProgress()).as("the draining lane is rebuilt").isTrue();
+            h.endPrompts();
+            assertThat(h.extractOutputValues()).usingRecursiveFieldByFieldElementComparatorIgnoringFields("emittedAtMs")
+                    .containsExactlyInAnyOrderElementsOf(after);
+            assertThat(completed(h)).usingRecursiveFieldByFieldElementComparatorOnFields("requestId", "sampleIndex",
+                    "tokens", "logprobs", "policyVersion", "firstPolicyVersion", "finishReason")
+                    .containsExactlyInAnyOrderElementsOf(doneAfter);
+            assertThat(h.generateOperator().swapInProgress()).isFalse();
         }
     }
 

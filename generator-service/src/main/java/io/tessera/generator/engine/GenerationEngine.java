@@ -49,8 +49,11 @@ import org.slf4j.LoggerFactory;
  * yet moved keep sampling under the old weights, so a swap costs each step at most that bounded prefill
  * instead of re-prefilling everything at once. When the draining lane is empty its cache is kept as the
  * spare for the next swap. A swap that arrives while one is draining waits for it (the newest waiting
- * policy wins); {@link #completeSwap} moves every remaining sample at once (a checkpoint calls it, so a
- * snapshot never holds samples of two policies). A sample also ends ({@link FinishReason#LENGTH}) when
+ * policy wins); {@link #completeSwap} moves every remaining sample at once. A snapshot taken during a swap
+ * says which samples still run the draining policy ({@link #onDrainingPolicy}, {@link #drainingPolicy}); a
+ * fresh engine on the newest policy rebuilds both lanes with {@link #restoreSwapFrom} and {@code resume(..,
+ * true)}, and its samples then move over at the same steps as in the engine that was snapshotted (moving
+ * depends only on the draining lane's order and the budget). A sample also ends ({@link FinishReason#LENGTH}) when
  * its sequence reaches {@code min(maxSequenceLength, model maxSeqLen)} tokens. The engine does not
  * close the policies it is given: the caller owns them and may close one once {@link #uses} says no.
  */
@@ -86,7 +89,18 @@ public final class GenerationEngine implements AutoCloseable {
     }
 
     public Admission resume(SampleState state, TokenListener listener) {
-        return admit(new Sample(state.request(), listener, state.generated(), state.logprobs(), state.versions()));
+        return resume(state, listener, false);
+    }
+
+    /**
+     * As {@link #resume(SampleState, TokenListener)}; with {@code onDrainingPolicy} the sample re-enters the
+     * draining lane (see {@link #restoreSwapFrom}) and moves to the newest policy when its turn comes, as it
+     * would have in the engine that was snapshotted.
+     */
+    public Admission resume(SampleState state, TokenListener listener, boolean onDrainingPolicy) {
+        Sample s = new Sample(state.request(), listener, state.generated(), state.logprobs(), state.versions());
+        s.resumeDraining = onDrainingPolicy;
+        return admit(s);
     }
 
     private Admission admit(Sample s) {
@@ -153,8 +167,8 @@ public final class GenerationEngine implements AutoCloseable {
     /** Runs one prefill-and-decode step; returns how many samples are admitted afterwards. */
     public int step() {
         ensureOpen();
-        lastStepMovedTokens = draining == null ? 0 : moveToCurrent(config.swapPrefillTokens());
         admitQueued();
+        lastStepMovedTokens = draining == null ? 0 : moveToCurrent(config.swapPrefillTokens());
         if (used() == 0) {
             return admitted();
         }
@@ -265,11 +279,16 @@ public final class GenerationEngine implements AutoCloseable {
                 finish(s, FinishReason.LENGTH);
                 continue;
             }
-            current.place(s);
+            Lane lane = s.resumeDraining && draining != null ? draining : current;
+            lane.place(s);
             active.put(s.request.sampleId(), s);
             admittedNow.add(s);
         }
-        prefill(current, admittedNow);
+        List<Sample> toDraining = admittedNow.stream().filter(s -> s.lane == draining).toList();
+        prefill(current, admittedNow.stream().filter(s -> s.lane == current).toList());
+        if (!toDraining.isEmpty()) {
+            prefill(draining, toDraining);
+        }
     }
 
     /**
@@ -449,7 +468,42 @@ public final class GenerationEngine implements AutoCloseable {
         current = new Lane(next, cache, config.maxBatch());
     }
 
-    /** Moves every sample still on an older policy to the newest one now (before a checkpoint). */
+    /**
+     * For a restore: this engine, with no samples yet and running the newest policy, was snapshotted while
+     * samples still ran {@code old}; samples resumed with {@code onDrainingPolicy} re-enter a draining lane
+     * running {@code old} and move over as they would have.
+     */
+    public void restoreSwapFrom(io.tessera.generator.model.Policy old) {
+        ensureOpen();
+        Objects.requireNonNull(old, "old");
+        if (admitted() > 0 || swapInProgress()) {
+            throw new IllegalStateException("restoreSwapFrom needs an engine with no samples and no swap in progress");
+        }
+        if (!old.config().equals(current.policy.config())) {
+            throw new IllegalArgumentException("the draining policy has another model config: " + old.config().id());
+        }
+        KvCache cache = spare != null ? spare : new KvCache(old, config.maxBatch(), maxLen);
+        spare = null;
+        draining = new Lane(old, cache, config.maxBatch());
+    }
+
+    /** The policy of the samples that have not moved to the newest one yet; null when no swap is draining. */
+    public io.tessera.generator.model.Policy drainingPolicy() {
+        return draining == null ? null : draining.policy;
+    }
+
+    /** Whether the sample is active and still runs the draining (older) policy. */
+    public boolean onDrainingPolicy(String sampleId) {
+        Sample s = active.get(sampleId);
+        return s != null && draining != null && s.lane == draining;
+    }
+
+    /** A newer policy waits for the swap in progress (a checkpoint completes both: at most two lanes in state). */
+    public boolean hasWaitingPolicy() {
+        return waitingPolicy != null;
+    }
+
+    /** Moves every sample still on an older policy to the newest one now. */
     public void completeSwap() {
         ensureOpen();
         while (draining != null) {
@@ -581,6 +635,7 @@ public final class GenerationEngine implements AutoCloseable {
         final Seq cond = new Seq();
         final Seq uncond;
         Lane lane;        // where its keys and values are, while active
+        boolean resumeDraining; // restored from a snapshot taken while it still ran the draining policy
         int[] tokens;     // generated tokens in [0, count), capacity grows by doubling
         float[] logprobs;
         long[] versions;
