@@ -50,9 +50,12 @@ final class EventJson {
                 .put("policyVersion", m.getPolicyVersion());
     }
 
-    /** {@code completed}: one finished sample with its timings (tokens and logprobs left out). */
+    /**
+     * {@code completed}: one finished sample with its timings (tokens and logprobs left out); a best-of-N sample also
+     * has {@code bestOf} and {@code verifierScores} (every candidate's score, -1 where it could not be scored).
+     */
     static String completed(GenerationCompleted g) {
-        return Json.write(Json.object()
+        var json = Json.object()
                 .put("sampleIndex", g.getSampleIndex())
                 .put("samples", g.getSamples())
                 .put("finishReason", g.getFinishReason().name())
@@ -64,7 +67,13 @@ final class EventJson {
                 .put("queuedMs", g.getQueuedMs())
                 .put("timeToFirstTokenMs", g.getTimeToFirstTokenMs())
                 .put("totalMs", g.getTotalMs())
-                .put("completedAtMs", g.getCompletedAtMs()));
+                .put("completedAtMs", g.getCompletedAtMs());
+        if (g.getBestOf() > 1) {
+            json.put("bestOf", g.getBestOf());
+            var scores = json.putArray("verifierScores");
+            g.getVerifierScores().forEach(scores::add);
+        }
+        return Json.write(json);
     }
 
     /** {@code done}: every sample of the request is finished. */

@@ -13,6 +13,7 @@ import java.util.List;
  * A validated {@code POST /v1/generations}: every field in range, the media the task needs present, conditioning
  * frames normalised to PNG and audio checked as WAV. Turns into the records the gateway publishes.
  *
+ * @param bestOf          best-of-N candidates per returned sample (1: plain sampling)
  * @param frames          conditioning frames as PNG (the image of IMAGE_TO_VIDEO, or the video frames), in order
  * @param audioWav        conditioning audio as one WAV file, or null
  * @param deadlineMs      epoch millis after which the request is abandoned, or null
@@ -23,6 +24,7 @@ record Submission(
         int framesToGenerate,
         long seed,
         int samples,
+        int bestOf,
         float temperature,
         int topK,
         float topP,
@@ -56,6 +58,7 @@ record Submission(
                         .setSeed(seed)
                         .setFrames(framesToGenerate)
                         .setSamples(samples)
+                        .setBestOf(bestOf)
                         .build())
                 .setDeadlineMs(deadlineMs)
                 .setCreatedAtMs(nowMs)

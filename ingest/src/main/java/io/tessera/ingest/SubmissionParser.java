@@ -23,6 +23,9 @@ final class SubmissionParser {
     static final int MAX_FRAMES = 64;
     static final int MIN_SAMPLES = 1;
     static final int MAX_SAMPLES = 16;
+    static final int MIN_BEST_OF = 1;
+    /** Best-of-N candidates per returned sample; samples x bestOf is bounded by {@link #MAX_SAMPLES} too. */
+    static final int MAX_BEST_OF = 16;
     static final double MAX_TEMPERATURE = 10.0;
     static final double MAX_GUIDANCE = 20.0;
     /** Largest top-k; any value at or above the vocabulary size behaves like 0 (off). */
@@ -40,9 +43,10 @@ final class SubmissionParser {
     /** Deadlines further out than this are surely a unit mistake (seconds, or a duration instead of a time). */
     static final long MAX_DEADLINE_AHEAD_MS = 24L * 3_600_000L;
 
-    private static final Set<String> FIELDS = Set.of(
-            "prompt", "task", "frames", "seed", "samples", "sampling", "deadlineMs", "image", "video", "audio");
-    private static final Set<String> SAMPLING_FIELDS = Set.of("temperature", "topK", "topP", "guidanceScale");
+    /** Every field of the JSON body (the openapi.json schema describes each one, checked by a test). */
+    static final Set<String> FIELDS = Set.of(
+            "prompt", "task", "frames", "seed", "samples", "bestOf", "sampling", "deadlineMs", "image", "video", "audio");
+    static final Set<String> SAMPLING_FIELDS = Set.of("temperature", "topK", "topP", "guidanceScale");
     private static final Set<String> PARTS = Set.of("request", "image", "video", "audio");
 
     private final GatewayConfig cfg;
@@ -137,6 +141,11 @@ final class SubmissionParser {
         String prompt = prompt(json.get("prompt"), task);
         int frames = intField(json.get("frames"), "frames", MIN_FRAMES, MAX_FRAMES, DEFAULT_FRAMES);
         int samples = intField(json.get("samples"), "samples", MIN_SAMPLES, MAX_SAMPLES, 1);
+        int bestOf = intField(json.get("bestOf"), "bestOf", MIN_BEST_OF, MAX_BEST_OF, 1);
+        if (samples * bestOf > MAX_SAMPLES) { // the generator samples samples x bestOf clips
+            throw ApiException.badField("bestOf", "samples * bestOf must be at most " + MAX_SAMPLES + ", got "
+                    + samples + " * " + bestOf + " = " + samples * bestOf);
+        }
         long seed = seed(json.get("seed"));
         Long deadline = deadline(json.get("deadlineMs"));
 
@@ -167,7 +176,7 @@ final class SubmissionParser {
             }
             wav = media.wav("audio", audio);
         }
-        return new Submission(task, prompt, frames, seed, samples, temperature, topK, topP, guidance, deadline,
+        return new Submission(task, prompt, frames, seed, samples, bestOf, temperature, topK, topP, guidance, deadline,
                 conditioning, wav);
     }
 

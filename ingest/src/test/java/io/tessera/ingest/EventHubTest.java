@@ -65,6 +65,17 @@ class EventHubTest {
     }
 
     @Test
+    void aBestOfCompletionCarriesItsVerifierScoresAndAPlainOneDoesNot() {
+        var plain = Records.completed("r", 0, 1, FinishReason.LENGTH);
+        assertThat(EventJson.completed(plain)).doesNotContain("bestOf", "verifierScores");
+        var best = Records.completed("r", 0, 1, FinishReason.LENGTH);
+        best.setBestOf(3);
+        best.setVerifierScores(List.of(0.25, 0.75, -1.0));
+        assertThat(EventJson.completed(best)).contains("\"bestOf\":3", "\"verifierScores\":[0.25,0.75,-1.0]",
+                "\"sampleIndex\":0");
+    }
+
+    @Test
     void duplicatesAreDroppedByChunkIdentity() throws Exception {
         EventHub hub = roomy();
         EventHub.Subscription sub = hub.subscribe("r", -1);

@@ -44,6 +44,8 @@ class SubmissionParserTest {
         assertThat(s.task()).isEqualTo(Task.TEXT_TO_VIDEO);
         assertThat(s.framesToGenerate()).isEqualTo(16);
         assertThat(s.samples()).isEqualTo(1);
+        assertThat(s.bestOf()).isEqualTo(1);
+        assertThat(s.toRecord("r", NOW).getSampling().getBestOf()).isEqualTo(1);
         assertThat(s.seed()).isEqualTo(42L);
         assertThat(s.temperature()).isEqualTo(1.0f);
         assertThat(s.topK()).isZero();
@@ -56,7 +58,7 @@ class SubmissionParserTest {
     @Test
     void fullBodyBecomesTheRecord() {
         Submission s = json("""
-                {"prompt": "a blue square", "task": "TEXT_TO_VIDEO", "frames": 8, "seed": -7, "samples": 4,
+                {"prompt": "a blue square", "task": "TEXT_TO_VIDEO", "frames": 8, "seed": -7, "samples": 4, "bestOf": 4,
                  "sampling": {"temperature": 0.7, "topK": 50, "topP": 0.9, "guidanceScale": 2.5},
                  "deadlineMs": %d}""".formatted(NOW + 60_000));
         GenerationRequest r = s.toRecord("req-1", NOW);
@@ -68,6 +70,7 @@ class SubmissionParserTest {
         assertThat(r.getConditioningAudioChunks()).isZero();
         assertThat(r.getSampling().getFrames()).isEqualTo(8);
         assertThat(r.getSampling().getSamples()).isEqualTo(4);
+        assertThat(r.getSampling().getBestOf()).isEqualTo(4);
         assertThat(r.getSampling().getSeed()).isEqualTo(-7L);
         assertThat(r.getSampling().getTemperature()).isEqualTo(0.7f);
         assertThat(r.getSampling().getTopK()).isEqualTo(50);
@@ -90,6 +93,11 @@ class SubmissionParserTest {
                 Arguments.of("{\"prompt\": \"p\", \"frames\": \"16\"}", "frames", "integer"),
                 Arguments.of("{\"prompt\": \"p\", \"samples\": 0}", "samples", "[1, 16]"),
                 Arguments.of("{\"prompt\": \"p\", \"samples\": 17}", "samples", "[1, 16]"),
+                Arguments.of("{\"prompt\": \"p\", \"bestOf\": 0}", "bestOf", "[1, 16]"),
+                Arguments.of("{\"prompt\": \"p\", \"bestOf\": 17}", "bestOf", "[1, 16]"),
+                Arguments.of("{\"prompt\": \"p\", \"bestOf\": \"4\"}", "bestOf", "integer"),
+                Arguments.of("{\"prompt\": \"p\", \"samples\": 4, \"bestOf\": 5}", "bestOf",
+                        "samples * bestOf must be at most 16, got 4 * 5 = 20"),
                 Arguments.of("{\"prompt\": \"p\", \"seed\": \"x\"}", "seed", "integer"),
                 Arguments.of("{\"prompt\": \"p\", \"seed\": 1e30}", "seed", "integer"),
                 Arguments.of("{\"prompt\": \"p\", \"sampling\": 3}", "sampling", "object"),
@@ -266,6 +274,26 @@ class SubmissionParserTest {
                 .isInstanceOf(ApiException.class).hasMessageContaining("boundary");
         assertThatThrownBy(() -> parser.parse("garbage".getBytes(), "multipart/form-data"))
                 .isInstanceOf(ApiException.class).hasMessageContaining("boundary");
+    }
+
+    @Test
+    void theOpenApiSchemaDescribesEveryRequestFieldWithItsLimits() throws Exception {
+        com.fasterxml.jackson.databind.JsonNode doc;
+        try (var in = Gateway.class.getResourceAsStream(Gateway.OPENAPI_RESOURCE)) {
+            doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
+        }
+        var request = doc.path("components").path("schemas").path("GenerationRequest").path("properties");
+        List<String> described = new java.util.ArrayList<>();
+        request.fieldNames().forEachRemaining(described::add);
+        assertThat(described).containsExactlyInAnyOrderElementsOf(SubmissionParser.FIELDS);
+        List<String> sampling = new java.util.ArrayList<>();
+        request.path("sampling").path("properties").fieldNames().forEachRemaining(sampling::add);
+        assertThat(sampling).containsExactlyInAnyOrderElementsOf(SubmissionParser.SAMPLING_FIELDS);
+        assertThat(request.path("bestOf").path("minimum").asInt()).isEqualTo(SubmissionParser.MIN_BEST_OF);
+        assertThat(request.path("bestOf").path("maximum").asInt()).isEqualTo(SubmissionParser.MAX_BEST_OF);
+        assertThat(request.path("bestOf").path("description").asText()).contains("samples * bestOf must be at most "
+                + SubmissionParser.MAX_SAMPLES);
+        assertThat(request.path("samples").path("maximum").asInt()).isEqualTo(SubmissionParser.MAX_SAMPLES);
     }
 
     private void assertField(String body, String field, String messagePart) {

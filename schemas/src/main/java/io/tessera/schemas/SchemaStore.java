@@ -146,19 +146,29 @@ public final class SchemaStore implements org.apache.avro.message.SchemaStore {
     return byFingerprint.putIfAbsent(fingerprint(schema), schema) == null ? 1 : 0;
   }
 
-  /** Loads {@value #HISTORY_ROOT}{@code <Name>/v1.avsc, v2.avsc, ...} for every current record. */
+  /**
+   * Loads {@value #HISTORY_ROOT}{@code <Name>/v1.avsc, v2.avsc, ...} for every current record, every copy of each on
+   * the classpath (several jars, or a test classpath beside the main one, may ship the same path).
+   */
   void registerHistory(ClassLoader loader) {
     for (Schema current : CURRENT) {
       for (int v = 1; v <= MAX_HISTORY_VERSIONS; v++) {
         String res = HISTORY_ROOT + current.getName() + "/v" + v + ".avsc";
-        URL url = loader.getResource(res);
-        if (url == null) {
+        List<URL> urls;
+        try {
+          urls = java.util.Collections.list(loader.getResources(res));
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot list schema resource " + res, e);
+        }
+        if (urls.isEmpty()) {
           break;
         }
-        try (InputStream in = url.openStream()) {
-          registerNew(parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), res));
-        } catch (IOException e) {
-          throw new UncheckedIOException("cannot read schema resource " + res, e);
+        for (URL url : urls) {
+          try (InputStream in = url.openStream()) {
+            registerNew(parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), res));
+          } catch (IOException e) {
+            throw new UncheckedIOException("cannot read schema resource " + url, e);
+          }
         }
       }
     }

@@ -3,6 +3,7 @@ package io.tessera.schemas;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tessera.records.GenerationCompleted;
 import io.tessera.records.GenerationRequest;
 import io.tessera.records.TokenChunk;
 import io.tessera.schemas.RecordDecodingException.Problem;
@@ -45,8 +46,29 @@ class SchemaEvolutionTest {
 
   private static final Schema REQUEST_V1 = resource(SchemaStore.HISTORY_ROOT + "GenerationRequest/v1.avsc");
   private static final Schema CHUNK_V1 = resource(SchemaStore.HISTORY_ROOT + "TokenChunk/v1.avsc");
+  /** The shipped v1 (src/main): GenerationRequest as deployed before SamplingParams.bestOf. */
+  private static final Schema REQUEST_BEFORE_BEST_OF = shipped("GenerationRequest/v1.avsc");
+  /** The shipped v1 (src/main): GenerationCompleted before bestOf and verifierScores. */
+  private static final Schema COMPLETED_V1 = shipped("GenerationCompleted/v1.avsc");
   private static final String REQUEST_V3_FILE = "avro-future/io/tessera/records/GenerationRequest-v3.avsc";
   private static final Schema REQUEST_V3 = resource(REQUEST_V3_FILE);
+
+  /** The copy of a history file that src/main ships (the test classpath may hold a fixture at the same path). */
+  private static Schema shipped(String file) {
+    try {
+      for (java.net.URL url : java.util.Collections.list(
+          SchemaEvolutionTest.class.getClassLoader().getResources(SchemaStore.HISTORY_ROOT + file))) {
+        if (!url.toString().contains("test-classes")) {
+          try (InputStream in = url.openStream()) {
+            return SchemaStore.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), url.toString());
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+    throw new AssertionError("src/main ships no " + file);
+  }
 
   /** Single-object bytes of a generic record, as a producer with that schema compiled in would write them. */
   private static byte[] writeSingleObject(Schema writer, GenericRecord record) throws IOException {
@@ -77,7 +99,10 @@ class SchemaEvolutionTest {
     SchemaStore store = SchemaStore.defaults();
     assertThat(store.findByFingerprint(SchemaStore.fingerprint(REQUEST_V1))).isNotNull();
     assertThat(store.findByFingerprint(SchemaStore.fingerprint(CHUNK_V1))).isNotNull();
-    assertThat(store.versionsOf("io.tessera.records.GenerationRequest")).hasSize(2);
+    assertThat(store.versionsOf("io.tessera.records.GenerationRequest")).as("current, fixture v1, shipped v1")
+        .hasSize(3);
+    assertThat(store.findByFingerprint(SchemaStore.fingerprint(REQUEST_BEFORE_BEST_OF))).isNotNull();
+    assertThat(store.findByFingerprint(SchemaStore.fingerprint(COMPLETED_V1))).isNotNull();
     assertThat(store.findByFingerprint(SchemaStore.fingerprint(REQUEST_V3))).isNull();
   }
 
@@ -172,6 +197,52 @@ class SchemaEvolutionTest {
   }
 
   @Test
+  void requestsWrittenBeforeBestOfAreReadWithBestOfOne() throws IOException {
+    GenericRecord old = new GenericRecordBuilder(REQUEST_BEFORE_BEST_OF)
+        .set("requestId", "pre-best-of")
+        .set("task", new GenericData.EnumSymbol(REQUEST_BEFORE_BEST_OF.getField("task").schema(), "TEXT_TO_VIDEO"))
+        .set("prompt", "a red circle").set("conditioningFrames", 0).set("conditioningAudioChunks", 0)
+        .set("sampling", sampling(REQUEST_BEFORE_BEST_OF)).set("tenant", "acme").set("deadlineMs", null)
+        .set("createdAtMs", 3L).build();
+
+    GenerationRequest r = RecordCodec.of(GenerationRequest.class).decode(writeSingleObject(REQUEST_BEFORE_BEST_OF, old));
+
+    assertThat(r.getSampling().getSamples()).isEqualTo(2);
+    assertThat(r.getSampling().getBestOf()).isEqualTo(1);
+    assertThat(r.getCreatedAtMs()).isEqualTo(3L);
+  }
+
+  @Test
+  void requestsWithBestOfAreReadByAConsumerCompiledBeforeIt() throws IOException {
+    GenerationRequest current = Fixtures.request();
+    current.getSampling().setBestOf(4);
+    byte[] bytes = RecordCodec.of(GenerationRequest.class).encode(current);
+    GenericRecord old = new GenericDatumReader<GenericRecord>(GenerationRequest.getClassSchema(), REQUEST_BEFORE_BEST_OF)
+        .read(null, DecoderFactory.get().binaryDecoder(bytes, RecordCodec.HEADER_LENGTH,
+            bytes.length - RecordCodec.HEADER_LENGTH, null));
+    assertThat(((GenericRecord) old.get("sampling")).hasField("bestOf")).isFalse();
+    assertThat(((GenericRecord) old.get("sampling")).get("topK")).isEqualTo(40);
+  }
+
+  @Test
+  void completionsWrittenBeforeBestOfHaveNoVerifierScores() throws IOException {
+    Schema task = COMPLETED_V1.getField("task").schema();
+    Schema finish = COMPLETED_V1.getField("finishReason").schema();
+    GenericRecord old = new GenericRecordBuilder(COMPLETED_V1).set("requestId", "old-3").set("sampleIndex", 1)
+        .set("samples", 2).set("task", new GenericData.EnumSymbol(task, "TEXT_TO_VIDEO")).set("prompt", "p")
+        .set("tenant", "t").set("prefixTokens", List.of(1, 2)).set("tokens", List.of(3)).set("logprobs", List.of(-1f))
+        .set("policyVersion", 4L).set("firstPolicyVersion", 4L).set("modelId", "m")
+        .set("finishReason", new GenericData.EnumSymbol(finish, "LENGTH")).set("seed", 5L).set("queuedMs", 0L)
+        .set("timeToFirstTokenMs", 1L).set("totalMs", 2L).set("completedAtMs", 3L).build();
+
+    GenerationCompleted g = RecordCodec.of(GenerationCompleted.class).decode(writeSingleObject(COMPLETED_V1, old));
+
+    assertThat(g.getTokens()).containsExactly(3);
+    assertThat(g.getBestOf()).isEqualTo(1);
+    assertThat(g.getVerifierScores()).isEmpty();
+  }
+
+  @Test
   void everyCurrentSchemaIsCompatibleBothWaysWithItsWholeHistory() {
     int pairs = 0;
     for (Schema current : SchemaStore.CURRENT) {
@@ -182,7 +253,8 @@ class SchemaEvolutionTest {
     }
     assertCompatible(GenerationRequest.getClassSchema(), REQUEST_V3);
     assertCompatible(REQUEST_V1, REQUEST_V3);
-    assertThat(pairs).as("current schemas plus two historical versions").isEqualTo(SchemaStore.CURRENT.size() + 2);
+    assertCompatible(REQUEST_BEFORE_BEST_OF, REQUEST_V3);
+    assertThat(pairs).as("current schemas plus four historical versions").isEqualTo(SchemaStore.CURRENT.size() + 4);
   }
 
   private static void assertCompatible(Schema a, Schema b) {

@@ -23,6 +23,7 @@ import io.tessera.records.PolicyUpdate;
 import io.tessera.records.SamplingParams;
 import io.tessera.records.Task;
 import io.tessera.records.TokenChunk;
+import io.tessera.reward.RewardConfig;
 import io.tessera.schemas.RecordCodec;
 import io.tessera.schemas.Topics;
 import java.net.URI;
@@ -94,6 +95,12 @@ import org.apache.flink.util.OutputTag;
  * every subtask (see {@link #processElement2}): they are read, verified and decoded on a background thread and
  * swapped in from the mailbox between decode steps. The last applied update (weights inline) is checkpointed
  * and re-applied before restored samples resume.
+ *
+ * <p>Best-of-N ({@code sampling.bestOf} K > 1): each returned sample i runs as K engine samples (candidates, ids
+ * {@code requestId#i/c}, seeds {@link SampleMeta#candidateSeed}) that emit no chunks. A finished candidate waits in
+ * its {@link CandidateGroup} (checkpointed with the in-flight samples); when all K have finished they are scored by
+ * the {@link CandidateVerifier} and only the winner's tokens leave, cut into exactly the chunks a plain sample would
+ * have sent, with one {@link GenerationCompleted} carrying every candidate's score.
  */
 public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
         implements TwoInputStreamOperator<Either<ConditionedRequest, Cancel>, PolicyUpdate, TokenChunk>,
@@ -129,6 +136,10 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
     private transient Map<String, SampleProgress> inFlight;
     /** Samples not yet admitted: the rest of the current request, or restored ones beyond capacity. */
     private transient ArrayDeque<SampleProgress> waiting;
+    /** Best-of-N groups whose candidates have not all finished, by {@link CandidateGroup#key}. */
+    private transient Map<String, CandidateGroup> groups;
+    /** Scores best-of candidates; built in {@link #open()}. */
+    private transient CandidateVerifier verifier;
     private transient boolean stepScheduled;
     /** A request was taken from the input since the last decode-step mail ran. */
     private transient boolean inputSinceLastMail;
@@ -263,6 +274,8 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
         listener = new Listener();
         inFlight = new LinkedHashMap<>();
         waiting = new ArrayDeque<>();
+        groups = new LinkedHashMap<>();
+        verifier = new CandidateVerifier(generator.tokenizers(), RewardConfig.DEFAULT);
         tokensOut = getMetricGroup().counter("tokensGenerated");
         getMetricGroup().meter("tokensPerSecond", new MeterView(tokensOut, 10));
         getMetricGroup().gauge("activeSamples", () -> engine == null ? 0 : engine.active());
@@ -291,6 +304,14 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
             restoredDrainingUpdate = null;
         }
         for (InFlightCodec.Entry entry : restored) {
+            if (entry.meta().isCandidate()) {
+                CandidateGroup group = groups.computeIfAbsent(CandidateGroup.key(entry.meta()),
+                        k -> new CandidateGroup(entry.meta()));
+                if (entry.finish() != null) {
+                    group.record(new CandidateGroup.Finished(entry.meta(), entry.state(), entry.finish()));
+                    continue;
+                }
+            }
             int perFrame = layout.generatedTokensPerFrame(entry.meta().task());
             SampleProgress p = SampleProgress.restored(entry.meta(), entry.state(), perFrame);
             p.resumeOnDrainingPolicy = engine.drainingPolicy() != null
@@ -299,6 +320,12 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
         }
         restoredDrainingSamples = null;
         restored = null;
+        for (CandidateGroup group : new ArrayList<>(groups.values())) {
+            if (group.complete()) { // every candidate had finished: cannot be checkpointed so, but never lose it
+                groups.remove(CandidateGroup.key(group.returned));
+                resolve(group);
+            }
+        }
         admitWaiting(false);
         if (!waiting.isEmpty() || engine.admitted() > 0) {
             scheduleStep();
@@ -355,9 +382,19 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
             markerTimers.deleteProcessingTimeTimer(VoidNamespace.INSTANCE, marker);
             LOG.debug("request {} was cancelled before it arrived; dropped", request.getRequestId());
             for (SampleProgress p : samples) {
-                finishUnadmitted(p, FinishReason.CANCELLED);
+                if (p.meta.isCandidate()) {
+                    groupOf(p).cancelled = true;
+                    candidateFinished(p, FinishReason.CANCELLED, NOT_STARTED);
+                } else {
+                    finishUnadmitted(p, FinishReason.CANCELLED);
+                }
             }
             return;
+        }
+        for (SampleProgress p : samples) {
+            if (p.meta.isCandidate()) {
+                groupOf(p);
+            }
         }
         waiting.addAll(samples);
         inputSinceLastMail = true;
@@ -373,12 +410,26 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
     private void processCancel(Cancel cancel) throws Exception {
         String requestId = cancel.getRequestId();
         boolean found = false;
+        for (CandidateGroup g : groups.values()) {
+            if (g.returned.requestId().equals(requestId)) {
+                g.cancelled = true; // resolved (CANCELLED) once its last candidate is cancelled below
+                found = true;
+            }
+        }
+        List<SampleProgress> unadmitted = new ArrayList<>();
         for (var it = waiting.iterator(); it.hasNext(); ) {
             SampleProgress p = it.next();
             if (p.meta.requestId().equals(requestId)) {
                 it.remove();
-                finishUnadmitted(p, FinishReason.CANCELLED);
+                unadmitted.add(p);
                 found = true;
+            }
+        }
+        for (SampleProgress p : unadmitted) {
+            if (p.meta.isCandidate()) {
+                candidateFinished(p, FinishReason.CANCELLED, NOT_STARTED);
+            } else {
+                finishUnadmitted(p, FinishReason.CANCELLED);
             }
         }
         for (SampleProgress p : new ArrayList<>(inFlight.values())) {
@@ -401,11 +452,86 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
         }
     }
 
+    /** Timings of a sample that never reached the engine. */
+    private static final SampleTimings NOT_STARTED = new SampleTimings(0, -1, 0, 0);
+
     /** A sample that never reached the engine ends here: its (final) chunk and its record. */
     private void finishUnadmitted(SampleProgress p, FinishReason why) {
         long version = engine.policyVersion();
         output.collect(new StreamRecord<>(p.takeChunk(true, why, version)));
-        output.collect(COMPLETED, new StreamRecord<>(completed(p, why, new SampleTimings(0, -1, 0, 0), version)));
+        output.collect(COMPLETED, new StreamRecord<>(completed(p, why, NOT_STARTED, version, List.of())));
+    }
+
+    /** The open group of a best-of candidate, created with its first candidate. */
+    private CandidateGroup groupOf(SampleProgress candidate) {
+        return groups.computeIfAbsent(CandidateGroup.key(candidate.meta), k -> new CandidateGroup(candidate.meta));
+    }
+
+    /**
+     * A best-of candidate ended (in the engine, or cancelled before it got there): it joins its group, and when it
+     * was the group's last, the group is resolved.
+     */
+    private void candidateFinished(SampleProgress p, FinishReason why, SampleTimings timings) {
+        String key = CandidateGroup.key(p.meta);
+        CandidateGroup group = groups.get(key);
+        if (group == null) {
+            throw new IllegalStateException("candidate " + p.sampleId() + " has no open group");
+        }
+        SampleState state = new SampleState(p.request, p.tokens(), p.logprobs(), p.versions());
+        group.record(new CandidateGroup.Finished(p.meta, state, new InFlightCodec.Finish(why, timings)));
+        if (group.complete()) {
+            groups.remove(key);
+            resolve(group);
+        }
+    }
+
+    /**
+     * Scores every candidate of a complete group with the verifier, picks the best ({@link CandidateGroup#choose}:
+     * highest total, ties to the lowest index, unscorable = -infinity) and emits the winner as the returned sample:
+     * its tokens cut into the chunks a plain sample would have sent (same {@link SampleProgress} boundaries: the
+     * first token alone, then one per frame, the final chunk with the winner's finish reason, or CANCELLED when a
+     * cancel hit the group), then one {@link GenerationCompleted} with the winner's tokens, logprobs, versions,
+     * seed and timings, {@code bestOf} and every candidate's score.
+     */
+    private void resolve(CandidateGroup group) {
+        List<CandidateGroup.Finished> all = group.all();
+        SampleMeta meta = group.returned;
+        double[] totals = new double[all.size()];
+        List<Double> scores = new ArrayList<>(all.size());
+        for (CandidateGroup.Finished f : all) {
+            CandidateVerifier.Verdict v = verifier.score(meta.task(), meta.prompt(), f.state().request().prefix(),
+                    f.state().generated());
+            if (!v.scored() && !group.cancelled) {
+                LOG.info("best-of {}: candidate {} ({} tokens, {}) could not be scored, counts as -infinity: {}",
+                        CandidateGroup.key(meta), f.meta().candidate(), f.state().generated().length,
+                        f.finish().reason(), v.problem());
+            } else if (!v.scored()) {
+                LOG.debug("best-of {} (cancelled): candidate {} not scored: {}", CandidateGroup.key(meta),
+                        f.meta().candidate(), v.problem());
+            }
+            totals[f.meta().candidate()] = v.forChoice();
+            scores.add(v.forRecord());
+        }
+        CandidateGroup.Finished winner = all.get(CandidateGroup.choose(totals));
+        FinishReason why = group.cancelled ? FinishReason.CANCELLED : winner.finish().reason();
+        SampleState won = winner.state();
+        SampleProgress out = SampleProgress.fresh(meta, won.request(), layout.generatedTokensPerFrame(meta.task()));
+        int[] tokens = won.generated();
+        for (int i = 0; i < tokens.length; i++) {
+            out.append(i, tokens[i], won.logprobs()[i], won.versions()[i]);
+            if (out.frameReadyBeforeEnd()) {
+                output.collect(new StreamRecord<>(out.takeChunk(false, null, won.versions()[i])));
+            }
+        }
+        long version = engine.policyVersion();
+        output.collect(new StreamRecord<>(out.takeChunk(true, why, version)));
+        SampleTimings timings = winner.finish().timings();
+        output.collect(COMPLETED, new StreamRecord<>(completed(out, why, timings, version, scores)));
+        if (timings.firstTokenNanos() >= 0) {
+            timeToFirstTokenMs.update(TimeUnit.NANOSECONDS.toMillis(timings.firstTokenNanos()));
+        }
+        LOG.debug("best-of {}: candidate {} of {} chosen, scores {}", CandidateGroup.key(meta),
+                winner.meta().candidate(), all.size(), scores);
     }
 
     @Override
@@ -596,16 +722,22 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
         // VIDEO_TO_AUDIO generates audio for each conditioning frame (0 = as many as there are frames).
         int framesToGenerate = request.getTask() == Task.VIDEO_TO_AUDIO ? 0 : p.getFrames();
         SampleRequest template = null; // the media is tokenized once, for the first sample
-        List<SampleProgress> samples = new ArrayList<>(p.getSamples());
-        for (int i = 0; i < p.getSamples(); i++) {
-            String sampleId = SampleMeta.sampleId(request.getRequestId(), i);
+        int bestOf = Math.max(1, p.getBestOf());
+        if ((bestOf > 1 || hasGroupOf(request.getRequestId())) && holds(request.getRequestId())) {
+            throw new IllegalArgumentException("request " + request.getRequestId() + " is already in flight");
+        }
+        List<SampleProgress> samples = new ArrayList<>(Math.multiplyExact(p.getSamples(), bestOf));
+        for (int n = 0; n < p.getSamples() * bestOf; n++) {
+            int i = n / bestOf;
+            int c = n % bestOf;
+            SampleMeta meta = new SampleMeta(request.getRequestId(), i, p.getSamples(), request.getTask(),
+                    request.getPrompt(), request.getTenant(), p.getSeed(), c, bestOf);
+            String sampleId = meta.sampleId();
             if (inFlight.containsKey(sampleId) || isWaiting(sampleId)) {
                 throw new IllegalArgumentException("request " + request.getRequestId() + " is already in flight");
             }
-            SampleMeta meta = new SampleMeta(request.getRequestId(), i, p.getSamples(), request.getTask(),
-                    request.getPrompt(), request.getTenant(), p.getSeed());
             SamplingConfig sampling = new SamplingConfig(p.getTemperature(), p.getTopK(), p.getTopP(),
-                    p.getGuidanceScale(), SampleMeta.sampleSeed(p.getSeed(), i));
+                    p.getGuidanceScale(), SampleMeta.candidateSeed(p.getSeed(), i, c, bestOf));
             SampleRequest sr;
             if (template == null) {
                 sr = generator.sampleRequest(sampleId, request.getTask(), request.getPrompt(), media.frameImages(),
@@ -618,6 +750,17 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
             samples.add(SampleProgress.fresh(meta, sr, perFrame));
         }
         return samples;
+    }
+
+    /** A best-of group of this request is open. */
+    private boolean hasGroupOf(String requestId) {
+        return groups.values().stream().anyMatch(g -> g.returned.requestId().equals(requestId));
+    }
+
+    /** Any sample of this request is in the engine, waiting, or (as a finished candidate) in an open group. */
+    private boolean holds(String requestId) {
+        return hasGroupOf(requestId) || waiting.stream().anyMatch(w -> w.meta.requestId().equals(requestId))
+                || inFlight.values().stream().anyMatch(w -> w.meta.requestId().equals(requestId));
     }
 
     private boolean isWaiting(String sampleId) {
@@ -796,6 +939,11 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
                     : new SampleState(p.request, new int[0], new float[0], new long[0]);
             entries.add(InFlightCodec.encode(p.meta, state, now));
         }
+        for (CandidateGroup g : groups.values()) {
+            for (CandidateGroup.Finished f : g.finishedSoFar()) {
+                entries.add(InFlightCodec.encode(f.meta(), f.state(), f.finish(), now));
+            }
+        }
         checkpointed.update(entries);
         boolean writer = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0;
         policyState.update(writer && appliedUpdate != null ? List.of(appliedUpdate) : List.of());
@@ -839,6 +987,9 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
             if (replaced != null) {
                 replaced.forEach(Policy::close);
             }
+            if (verifier != null) {
+                verifier.close();
+            }
             if (generator != null) {
                 generator.close();
             }
@@ -847,6 +998,7 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
             swappedIn = null;
             replaced = null;
             encodedUpdates = null;
+            verifier = null;
             generator = null;
             super.close();
         }
@@ -875,7 +1027,24 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
     /** Dead-letters a request; samples of it already in the engine are cancelled (they end CANCELLED). */
     private void dropRequest(SampleProgress failed, String reason, Throwable error) {
         String requestId = failed.meta.requestId();
-        waiting.removeIf(p -> p.meta.requestId().equals(requestId));
+        List<SampleProgress> candidates = new ArrayList<>();
+        for (var it = waiting.iterator(); it.hasNext(); ) {
+            SampleProgress p = it.next();
+            if (p.meta.requestId().equals(requestId)) {
+                it.remove();
+                if (p.meta.isCandidate()) {
+                    candidates.add(p); // its group must still end (CANCELLED), or it would stay open forever
+                }
+            }
+        }
+        for (CandidateGroup g : groups.values()) {
+            if (g.returned.requestId().equals(requestId)) {
+                g.cancelled = true;
+            }
+        }
+        for (SampleProgress p : candidates) {
+            candidateFinished(p, FinishReason.CANCELLED, NOT_STARTED);
+        }
         for (SampleProgress p : new ArrayList<>(inFlight.values())) {
             if (p.meta.requestId().equals(requestId)) {
                 engine.cancel(p.sampleId());
@@ -951,6 +1120,18 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
         return inFlight.size() + waiting.size();
     }
 
+    /** Best-of groups still waiting for candidates. */
+    @VisibleForTesting
+    int openBestOfGroups() {
+        return groups.size();
+    }
+
+    /** Finished best-of candidates waiting for their siblings. */
+    @VisibleForTesting
+    int finishedCandidatesWaiting() {
+        return groups.values().stream().mapToInt(g -> g.finishedSoFar().size()).sum();
+    }
+
     /** Tokens from the engine become chunks; a finished sample becomes its final chunk and its record. */
     private final class Listener implements TokenListener {
 
@@ -985,7 +1166,7 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
             }
             p.append(position, token, logprob, policyVersion);
             tokensOut.inc();
-            if (p.frameReadyBeforeEnd()) {
+            if (!p.meta.isCandidate() && p.frameReadyBeforeEnd()) { // candidates send nothing until chosen
                 output.collect(new StreamRecord<>(p.takeChunk(false, null, policyVersion)));
             }
         }
@@ -997,16 +1178,21 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
                 throw new IllegalStateException("finish of unknown sample " + sampleId);
             }
             FinishReason why = FinishReason.valueOf(reason.name());
+            if (p.meta.isCandidate()) {
+                candidateFinished(p, why, timings);
+                return;
+            }
             long version = engine.policyVersion();
             output.collect(new StreamRecord<>(p.takeChunk(true, why, version)));
-            output.collect(COMPLETED, new StreamRecord<>(completed(p, why, timings, version)));
+            output.collect(COMPLETED, new StreamRecord<>(completed(p, why, timings, version, List.of())));
             if (timings.firstTokenNanos() >= 0) {
                 timeToFirstTokenMs.update(TimeUnit.NANOSECONDS.toMillis(timings.firstTokenNanos()));
             }
         }
     }
 
-    private GenerationCompleted completed(SampleProgress p, FinishReason why, SampleTimings t, long version) {
+    private GenerationCompleted completed(SampleProgress p, FinishReason why, SampleTimings t, long version,
+            List<Double> verifierScores) {
         int[] tokens = p.tokens();
         float[] logprobs = p.logprobs();
         return GenerationCompleted.newBuilder()
@@ -1028,6 +1214,8 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
                 .setTimeToFirstTokenMs(t.firstTokenNanos() < 0 ? -1 : millis(t.firstTokenNanos()))
                 .setTotalMs(millis(t.totalNanos()))
                 .setCompletedAtMs(System.currentTimeMillis())
+                .setBestOf(p.meta.bestOf())
+                .setVerifierScores(verifierScores)
                 .build();
     }
 

@@ -57,6 +57,14 @@ public final class PromptValidator implements RecordValidator<GenerationRequest>
         if (s.getSamples() < 1 || s.getSamples() > maxSamples) {
             return "sampling.samples must be in [1, " + maxSamples + "], got " + s.getSamples();
         }
+        if (s.getBestOf() < 1) {
+            return "sampling.bestOf must be >= 1, got " + s.getBestOf();
+        }
+        // Best-of-N runs samples x bestOf engine samples: the same bound as plain samples.
+        if ((long) s.getSamples() * s.getBestOf() > maxSamples) {
+            return "sampling.samples * sampling.bestOf must be <= max-samples " + maxSamples + ", got "
+                    + s.getSamples() + " * " + s.getBestOf() + " = " + (long) s.getSamples() * s.getBestOf();
+        }
         try {
             new SamplingConfig(s.getTemperature(), s.getTopK(), s.getTopP(), s.getGuidanceScale(), s.getSeed());
         } catch (IllegalArgumentException e) {

@@ -154,6 +154,10 @@ final class SampleProgress {
         return Arrays.copyOf(logprobs, size);
     }
 
+    long[] versions() {
+        return Arrays.copyOf(versions, size);
+    }
+
     long firstVersion(long fallback) {
         return size > 0 ? versions[0] : fallback;
     }

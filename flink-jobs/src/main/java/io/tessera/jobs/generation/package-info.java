@@ -6,5 +6,7 @@
  * broadcast policy updates (read, verified and decoded on a background thread, then hot-swapped from the
  * mailbox between decode steps; the applied weights are checkpointed); cancels share the keyed first input
  * with the prompts. {@link io.tessera.jobs.generation.PromptValidator} says what each task must promise.
+ * Best-of-N requests run K candidates per returned sample ({@code CandidateGroup}), scored by a reward
+ * ({@code CandidateVerifier}); only the winner's chunks leave.
  */
 package io.tessera.jobs.generation;

@@ -30,7 +30,13 @@ public final class GenerateHarness extends AbstractStreamOperatorTestHarness<Tok
     }
 
     public GenerateHarness(EngineConfig bounds, int parallelism, int subtask) throws Exception {
-        super(new GenerateOperatorFactory(TestGenerators.loader(), bounds), 128, parallelism, subtask);
+        this(TestGenerators.loader(), bounds, parallelism, subtask);
+    }
+
+    /** With another generator (e.g. the shipped default model, for a measurement). */
+    public GenerateHarness(io.tessera.jobs.GeneratorLoader loader, EngineConfig bounds, int parallelism, int subtask)
+            throws Exception {
+        super(new GenerateOperatorFactory(loader, bounds), 128, parallelism, subtask);
         KeySelector<Either<ConditionedRequest, Cancel>, String> key = GenerateHarness::key;
         ClosureCleaner.clean(key, ExecutionConfig.ClosureCleanerLevel.RECURSIVE, false);
         config.setStatePartitioner(0, key);

@@ -35,6 +35,33 @@ class InFlightCodecTest {
     }
 
     @Test
+    void roundTripsAFinishedBestOfCandidateAndReadsVersionOneEntries() {
+        SampleMeta meta = new SampleMeta("r", 1, 2, Task.TEXT_TO_VIDEO, "p", "t", 8L, 2, 3);
+        SampleRequest request = new SampleRequest(meta.sampleId(), new int[] {4, 5}, null, 40,
+                new TokenGrammar(new int[] {0}, new int[] {10}), new SamplingConfig(1f, 0, 1f, 1f, 77L), 0L);
+        SampleState state = new SampleState(request, new int[] {7}, new float[] {-0.5f}, new long[] {3});
+        InFlightCodec.Finish finish = new InFlightCodec.Finish(io.tessera.records.FinishReason.LENGTH,
+                new io.tessera.generator.engine.SampleTimings(10L, 20L, 30L, 1));
+
+        InFlightCodec.Entry entry = InFlightCodec.decode(InFlightCodec.encode(meta, state, finish, 0L), 0L);
+        assertThat(entry.meta()).isEqualTo(meta);
+        assertThat(entry.meta().sampleId()).isEqualTo("r#1/2");
+        assertThat(entry.finish()).isEqualTo(finish);
+        assertThat(entry.state().generated()).containsExactly(7);
+
+        // Version 1 is version 2's body without the trailer (candidate, bestOf, finished flag): a plain sample.
+        SampleMeta plain = new SampleMeta("r", 1, 2, Task.TEXT_TO_VIDEO, "p", "t", 8L);
+        byte[] v2 = InFlightCodec.encode(plain, state, 0L);
+        byte[] v1 = java.util.Arrays.copyOf(v2, v2.length - (4 + 4 + 1));
+        v1[0] = InFlightCodec.VERSION_1;
+        InFlightCodec.Entry old = InFlightCodec.decode(v1, 0L);
+        assertThat(old.meta()).isEqualTo(plain);
+        assertThat(old.meta().bestOf()).isEqualTo(1);
+        assertThat(old.finish()).isNull();
+        assertThat(old.state().generated()).containsExactly(7);
+    }
+
+    @Test
     void anUnknownVersionIsRefused() {
         assertThatThrownBy(() -> InFlightCodec.decode(new byte[] {9}, 0L)).hasMessageContaining("version 9");
     }

@@ -33,4 +33,31 @@ class PromptValidatorTest {
         assertThat(validator.problem(request("g", Task.VIDEO_CONTINUATION, -1, 0, 4))).contains(">= 0");
         assertThat(validator.problem(request("h", Task.IMAGE_TO_VIDEO, 1, 0, 17))).contains("sampling.frames");
     }
+
+    @Test
+    void bestOfMustBePositiveAndSamplesTimesBestOfWithinMaxSamples() {
+        var ok = request("k", Task.TEXT_TO_VIDEO, 0, 0, 4);
+        ok.getSampling().setSamples(2);
+        ok.getSampling().setBestOf(2);
+        assertThat(validator.problem(ok)).as("2 * 2 = max-samples 4").isNull();
+
+        var tooMany = request("l", Task.TEXT_TO_VIDEO, 0, 0, 4);
+        tooMany.getSampling().setSamples(2);
+        tooMany.getSampling().setBestOf(3);
+        assertThat(validator.problem(tooMany)).isEqualTo(
+                "sampling.samples * sampling.bestOf must be <= max-samples 4, got 2 * 3 = 6");
+
+        var alone = request("m", Task.TEXT_TO_VIDEO, 0, 0, 4);
+        alone.getSampling().setBestOf(5);
+        assertThat(validator.problem(alone)).contains("sampling.bestOf", "max-samples 4", "1 * 5 = 5");
+
+        var zero = request("n", Task.TEXT_TO_VIDEO, 0, 0, 4);
+        zero.getSampling().setBestOf(0);
+        assertThat(validator.problem(zero)).isEqualTo("sampling.bestOf must be >= 1, got 0");
+
+        var huge = request("o", Task.TEXT_TO_VIDEO, 0, 0, 4);
+        huge.getSampling().setSamples(4);
+        huge.getSampling().setBestOf(Integer.MAX_VALUE);
+        assertThat(validator.problem(huge)).as("no int overflow").contains("= 8589934588");
+    }
 }

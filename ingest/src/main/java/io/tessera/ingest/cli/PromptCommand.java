@@ -44,7 +44,7 @@ public final class PromptCommand {
     /** Request fields as the gateway names them -> the option a user types. */
     private static final Map<String, String> OPTION_OF_FIELD = Map.ofEntries(
             Map.entry("prompt", "the prompt"), Map.entry("task", "--task"), Map.entry("frames", "--frames"),
-            Map.entry("seed", "--seed"), Map.entry("samples", "--samples"),
+            Map.entry("seed", "--seed"), Map.entry("samples", "--samples"), Map.entry("bestOf", "--best-of"),
             Map.entry("sampling.temperature", "--temperature"), Map.entry("sampling.topK", "--top-k"),
             Map.entry("sampling.topP", "--top-p"), Map.entry("sampling.guidanceScale", "--guidance"),
             Map.entry("image", "--image"), Map.entry("video", "--video"), Map.entry("audio", "--audio"));
@@ -116,6 +116,9 @@ public final class PromptCommand {
         }
         if (o.samples() != null) {
             b.put("samples", o.samples());
+        }
+        if (o.bestOf() != null) {
+            b.put("bestOf", o.bestOf());
         }
         ObjectNode s = MAPPER.createObjectNode();
         if (o.temperature() != null) {

@@ -12,6 +12,7 @@ import java.util.List;
  *
  * @param frames          null: the gateway's default (16)
  * @param samples         null: 1
+ * @param bestOf          null: 1 (best-of-N candidates per returned sample)
  * @param seed            null: the gateway picks one
  * @param timeoutSeconds  how long to wait for the generation to finish
  * @param dataDir         where the API key is looked for ({@code <dataDir>/api-key})
@@ -25,6 +26,7 @@ record PromptOptions(
         Integer frames,
         Long seed,
         Integer samples,
+        Integer bestOf,
         Double temperature,
         Integer topK,
         Double topP,
@@ -52,6 +54,8 @@ record PromptOptions(
               --task TASK          TEXT_TO_VIDEO (default), IMAGE_TO_VIDEO, VIDEO_CONTINUATION, VIDEO_TO_AUDIO
               --frames N           frames to generate, 1..64 (default: 16)
               --samples N          independent samples, 1..16 (default: 1)
+              --best-of K          best-of-N: sample K candidates per sample and keep the one the reward
+                                   scorers rate highest, 1..16, samples x K <= 16 (default: 1)
               --seed S             random seed (default: chosen by the gateway)
               --temperature T      sampling temperature, (0, 10] (default: 1.0)
               --top-k K            top-k, 0 disables (default: 0)
@@ -82,6 +86,7 @@ record PromptOptions(
         Integer frames = null;
         Long seed = null;
         Integer samples = null;
+        Integer bestOf = null;
         Double temperature = null;
         Integer topK = null;
         Double topP = null;
@@ -138,6 +143,7 @@ record PromptOptions(
                 case "--frames" -> frames = integer(arg, value);
                 case "--seed" -> seed = longValue(arg, value);
                 case "--samples" -> samples = integer(arg, value);
+                case "--best-of" -> bestOf = integer(arg, value);
                 case "--temperature" -> temperature = number(arg, value);
                 case "--top-k" -> topK = integer(arg, value);
                 case "--top-p" -> topP = number(arg, value);
@@ -162,7 +168,7 @@ record PromptOptions(
         if (!help && prompt == null && (task == null || task.equals("TEXT_TO_VIDEO"))) {
             throw new UsageException("a prompt is required, e.g. tessera prompt \"a red circle moving left\"");
         }
-        return new PromptOptions(help, prompt, out, gateway, task, frames, seed, samples, temperature, topK, topP,
+        return new PromptOptions(help, prompt, out, gateway, task, frames, seed, samples, bestOf, temperature, topK, topP,
                 guidance, image, List.copyOf(video), audio, timeout, dataDir);
     }
 

@@ -62,18 +62,20 @@ class PromptCommandTest {
         Path b = java.nio.file.Files.write(dir.resolve("b.png"), io.tessera.ingest.TestMedia.png(8, 8, 1));
         PromptOptions o = PromptOptions.parse(new String[] {"--task=VIDEO_CONTINUATION", "--video", a.toString(),
             b.toString(),
-            "--frames", "4", "--samples=2", "--seed", "-3", "--temperature", "0.8", "--top-k", "20", "--top-p",
+            "--frames", "4", "--samples=2", "--best-of", "3", "--seed", "-3", "--temperature", "0.8", "--top-k", "20", "--top-p",
             "0.9", "--guidance", "2.5", "--out", "o", "--gateway", "http://127.0.0.1:1234/"});
         assertThat(o.video()).containsExactly(a, b);
         assertThat(o.prompt()).isNull();
         assertThat(o.frames()).isEqualTo(4);
         assertThat(o.samples()).isEqualTo(2);
+        assertThat(o.bestOf()).isEqualTo(3);
         assertThat(o.seed()).isEqualTo(-3L);
         assertThat(o.topK()).isEqualTo(20);
         assertThat(o.guidance()).isEqualTo(2.5);
         assertThat(o.gateway().toString()).isEqualTo("http://127.0.0.1:1234");
         assertThat(o.framesAsked()).isEqualTo(8);
         assertThat(PromptCommand.requestBody(o).toString()).contains("\"task\":\"VIDEO_CONTINUATION\"",
+                "\"samples\":2,\"bestOf\":3",
                 "\"sampling\":{\"temperature\":0.8,\"topK\":20,\"topP\":0.9,\"guidanceScale\":2.5}",
                 "\"video\":[\"" + java.util.Base64.getEncoder().encodeToString(java.nio.file.Files.readAllBytes(a)));
         assertThatThrownBy(() -> PromptOptions.parse(new String[] {"p", "--video"}))
