@@ -72,10 +72,11 @@ class RecoveryIT {
 
     static final int REQUESTS = 16;
     static final int FRAMES = 6;
-    /** Chunks that pass the injector (over both subtasks) before it fails the task. */
-    static final int FAIL_AFTER = 30;
-    /** Completed checkpoints the injector waits for, so the failure restores real in-flight state. */
-    static final int CHECKPOINTS_BEFORE_FAILURE = 2;
+    /**
+     * Chunks that must have passed the injector (over both subtasks; 20 of them are the samples' first tokens)
+     * before the checkpoint the failure restores from, so that the restore resumes samples mid-way.
+     */
+    static final int FAIL_AFTER = 40;
     static final EngineConfig ENGINE = new EngineConfig(4, 4, 1024);
     static final Duration PATIENCE = Duration.ofMinutes(4);
 
@@ -340,9 +341,11 @@ class RecoveryIT {
     }
 
     /**
-     * Chained right after the generate operator: passes chunks through and, in the first attempt only, once
-     * {@link #CHECKPOINTS_BEFORE_FAILURE} checkpoints have completed and more than {@code after} chunks have
-     * passed (both subtasks together), throws once. Static fields carry the flags across attempts (the local
+     * Chained right after the generate operator: passes chunks through and, in the first attempt only, throws
+     * once a checkpoint has completed whose barrier came after more than {@code after} chunks had passed (both
+     * subtasks together): one checkpoint completes with that many chunks seen (armed), and the failure waits for
+     * the next one (checkpoints do not overlap, so its barrier came later). The restore then starts from
+     * samples that were mid-way, however the checkpoints' timing falls on this machine. Static fields carry the flags across attempts (the local
      * cluster runs in this JVM); after the restart it records each sample's first seq seen.
      */
     static final class FailOnceAfter extends RichMapFunction<TokenChunk, TokenChunk> implements CheckpointListener {
@@ -350,6 +353,9 @@ class RecoveryIT {
         static final AtomicInteger CHUNKS = new AtomicInteger();
         static final AtomicInteger CHUNKS_AT_FAILURE = new AtomicInteger(-1);
         static final java.util.concurrent.atomic.AtomicLong CHECKPOINTS = new java.util.concurrent.atomic.AtomicLong();
+        /** The first checkpoint that completed after more than {@code after} chunks had passed. */
+        static final java.util.concurrent.atomic.AtomicLong ARMED_AT = new java.util.concurrent.atomic.AtomicLong(
+                Long.MAX_VALUE);
         static final AtomicInteger MAX_ATTEMPT = new AtomicInteger();
         static final Map<String, Integer> FIRST_SEQ_AFTER_RESTART = new ConcurrentHashMap<>();
 
@@ -365,6 +371,7 @@ class RecoveryIT {
             CHUNKS.set(0);
             CHUNKS_AT_FAILURE.set(-1);
             CHECKPOINTS.set(0);
+            ARMED_AT.set(Long.MAX_VALUE);
             MAX_ATTEMPT.set(0);
             FIRST_SEQ_AFTER_RESTART.clear();
         }
@@ -378,7 +385,7 @@ class RecoveryIT {
         @Override
         public TokenChunk map(TokenChunk chunk) {
             int passed = CHUNKS.incrementAndGet();
-            if (attempt == 0 && !FAILED.get() && CHECKPOINTS.get() >= CHECKPOINTS_BEFORE_FAILURE && passed > after
+            if (attempt == 0 && !FAILED.get() && CHECKPOINTS.get() > ARMED_AT.get()
                     && FAILED.compareAndSet(false, true)) {
                 CHUNKS_AT_FAILURE.set(passed);
                 throw new IllegalStateException("injected failure after " + passed + " chunks");
@@ -394,6 +401,9 @@ class RecoveryIT {
         public void notifyCheckpointComplete(long checkpointId) {
             if (attempt == 0) {
                 CHECKPOINTS.accumulateAndGet(checkpointId, Math::max); // ids count completed checkpoints of attempt 0
+                if (CHUNKS.get() > after) {
+                    ARMED_AT.accumulateAndGet(checkpointId, Math::min);
+                }
             }
         }
     }
