@@ -34,6 +34,7 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  * @param modelDir              {@link JobOptions#MODEL_DIR}
  * @param parallelism           {@link JobOptions#PARALLELISM}
  * @param bufferTimeout         {@link JobOptions#BUFFER_TIMEOUT}
+ * @param engineBatchWindow     {@link JobOptions#ENGINE_BATCH_WINDOW}
  */
 public record JobConfig(
         String bootstrapServers,
@@ -56,7 +57,8 @@ public record JobConfig(
         String dlqTopic,
         String modelDir,
         int parallelism,
-        Duration bufferTimeout) implements Serializable {
+        Duration bufferTimeout,
+        Duration engineBatchWindow) implements Serializable {
 
     /** Where a source starts when there is no checkpoint to restore offsets from. */
     public enum StartingOffsets { EARLIEST, LATEST, COMMITTED_OR_EARLIEST }
@@ -110,6 +112,9 @@ public record JobConfig(
         if (bufferTimeout == null || bufferTimeout.isNegative()) {
             throw invalid(JobOptions.BUFFER_TIMEOUT, bufferTimeout, ">= 0 ms");
         }
+        if (engineBatchWindow == null || engineBatchWindow.isNegative() || engineBatchWindow.toMillis() > 1000) {
+            throw invalid(JobOptions.ENGINE_BATCH_WINDOW, engineBatchWindow, "0 .. 1 s");
+        }
     }
 
     /** Every option at its default, against the given Kafka. */
@@ -142,7 +147,8 @@ public record JobConfig(
                 conf.get(JobOptions.DLQ_TOPIC),
                 conf.get(JobOptions.MODEL_DIR),
                 conf.get(JobOptions.PARALLELISM),
-                conf.get(JobOptions.BUFFER_TIMEOUT));
+                conf.get(JobOptions.BUFFER_TIMEOUT),
+                conf.get(JobOptions.ENGINE_BATCH_WINDOW));
     }
 
     /** {@code --key value} pairs, keys as in {@link JobOptions} (e.g. {@code --bootstrap 127.0.0.1:9092}). */
@@ -168,7 +174,7 @@ public record JobConfig(
         return new JobConfig(bootstrapServers, groupPrefix, checkpointInterval, delivery, transactionalIdPrefix,
                 startingOffsets, next.maxBatch(), next.maxQueue(), next.maxSequenceLength(), maxFrames, maxSamples,
                 audioFramesPerChunk, gapTimeout, doneRetention, conditionTimeout, conditionMaxFrames,
-                conditionMaxImageSide, dlqTopic, modelDir, parallelism, bufferTimeout);
+                conditionMaxImageSide, dlqTopic, modelDir, parallelism, bufferTimeout, engineBatchWindow);
     }
 
     /** A copy with another delivery guarantee. */
@@ -176,7 +182,7 @@ public record JobConfig(
         return new JobConfig(bootstrapServers, groupPrefix, checkpointInterval, next, transactionalIdPrefix,
                 startingOffsets, engineMaxBatch, engineMaxQueue, engineMaxSequence, maxFrames, maxSamples,
                 audioFramesPerChunk, gapTimeout, doneRetention, conditionTimeout, conditionMaxFrames,
-                conditionMaxImageSide, dlqTopic, modelDir, parallelism, bufferTimeout);
+                conditionMaxImageSide, dlqTopic, modelDir, parallelism, bufferTimeout, engineBatchWindow);
     }
 
     /** A copy with another conditioning timeout, e.g. a short one in tests. */
@@ -184,7 +190,7 @@ public record JobConfig(
         return new JobConfig(bootstrapServers, groupPrefix, checkpointInterval, delivery, transactionalIdPrefix,
                 startingOffsets, engineMaxBatch, engineMaxQueue, engineMaxSequence, maxFrames, maxSamples,
                 audioFramesPerChunk, gapTimeout, doneRetention, next, conditionMaxFrames, conditionMaxImageSide,
-                dlqTopic, modelDir, parallelism, bufferTimeout);
+                dlqTopic, modelDir, parallelism, bufferTimeout, engineBatchWindow);
     }
 
     private static StartingOffsets parseOffsets(String value) {

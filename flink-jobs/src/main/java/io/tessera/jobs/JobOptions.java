@@ -63,6 +63,14 @@ public final class JobOptions {
             .defaultValue(2048)
             .withDescription("Prefix plus generated tokens per sample (>= 2).");
 
+    public static final ConfigOption<Duration> ENGINE_BATCH_WINDOW = ConfigOptions.key("engine.batch-window")
+            .durationType()
+            .defaultValue(Duration.ofMillis(10))
+            .withDescription("When a request reaches an idle engine, how long the generate operator keeps reading"
+                    + " input before the first step, so a burst is prefilled in one batch instead of the first"
+                    + " request's step holding up the rest (0 = step at once). Only an idle engine waits; a busy"
+                    + " one admits new requests at its next step.");
+
     public static final ConfigOption<Integer> MAX_FRAMES = ConfigOptions.key("max-frames")
             .intType()
             .defaultValue(64)

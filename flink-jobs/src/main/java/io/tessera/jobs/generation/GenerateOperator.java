@@ -124,6 +124,8 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
     private final int maxQueue;
     private final int maxSequence;
     private final int swapPrefillTokens;
+    /** See {@code JobOptions.ENGINE_BATCH_WINDOW}; 0 steps at once. */
+    private final long batchWindowMs;
     private final transient MailboxExecutor mailbox;
 
     private transient Generator generator;
@@ -141,6 +143,8 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
     /** Scores best-of candidates; built in {@link #open()}. */
     private transient CandidateVerifier verifier;
     private transient boolean stepScheduled;
+    /** A request reached the idle engine: the first step waits for this processing-time timer (batch window). */
+    private transient boolean batchWindowOpen;
     /** A request was taken from the input since the last decode-step mail ran. */
     private transient boolean inputSinceLastMail;
     /** Decode steps put off in a row so pending input could be read first; bounded by {@link #maxBatch}. */
@@ -196,13 +200,15 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
      */
     private transient Throwable emitFailure;
 
-    GenerateOperator(StreamOperatorParameters<TokenChunk> parameters, GeneratorLoader loader, EngineConfig bounds) {
+    GenerateOperator(StreamOperatorParameters<TokenChunk> parameters, GeneratorLoader loader, EngineConfig bounds,
+            long batchWindowMs) {
         super(parameters);
         this.loader = loader;
         this.maxBatch = bounds.maxBatch();
         this.maxQueue = bounds.maxQueue();
         this.maxSequence = bounds.maxSequenceLength();
         this.swapPrefillTokens = bounds.swapPrefillTokens();
+        this.batchWindowMs = batchWindowMs;
         this.mailbox = parameters.getMailboxExecutor();
     }
 
@@ -803,7 +809,28 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
         }
     }
 
+    /**
+     * Queues the next decode step as a mail. When the engine is idle and a batch window is set, the first step
+     * waits for the window instead: with no mail queued the task reads every input record as it comes, so a
+     * burst of requests joins the first prefill rather than waiting behind the first request's step.
+     */
     private void scheduleStep() {
+        if (stepScheduled || batchWindowOpen) {
+            return;
+        }
+        if (batchWindowMs > 0 && engine.active() == 0 && inputSinceLastMail) {
+            batchWindowOpen = true;
+            var time = getProcessingTimeService();
+            time.registerTimer(time.getCurrentProcessingTime() + batchWindowMs, t -> {
+                batchWindowOpen = false;
+                queueStep();
+            });
+            return;
+        }
+        queueStep();
+    }
+
+    private void queueStep() {
         if (!stepScheduled) {
             stepScheduled = true;
             mailbox.execute(this::step, "tessera decode step");

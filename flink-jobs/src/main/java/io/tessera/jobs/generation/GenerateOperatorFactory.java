@@ -26,13 +26,21 @@ public final class GenerateOperatorFactory extends AbstractStreamOperatorFactory
     private final int maxQueue;
     private final int maxSequence;
     private final int swapPrefillTokens;
+    private final long batchWindowMs;
 
+    /** Steps as soon as a request arrives (no batch window): what the harness tests drive. */
     public GenerateOperatorFactory(GeneratorLoader loader, EngineConfig bounds) {
+        this(loader, bounds, java.time.Duration.ZERO);
+    }
+
+    /** With {@code batchWindow}: see {@code JobOptions.ENGINE_BATCH_WINDOW}. */
+    public GenerateOperatorFactory(GeneratorLoader loader, EngineConfig bounds, java.time.Duration batchWindow) {
         this.loader = loader;
         this.maxBatch = bounds.maxBatch();
         this.maxQueue = bounds.maxQueue();
         this.maxSequence = bounds.maxSequenceLength();
         this.swapPrefillTokens = bounds.swapPrefillTokens();
+        this.batchWindowMs = batchWindow.toMillis();
         setChainingStrategy(ChainingStrategy.ALWAYS);
     }
 
@@ -40,7 +48,7 @@ public final class GenerateOperatorFactory extends AbstractStreamOperatorFactory
     @SuppressWarnings("unchecked")
     public <T extends StreamOperator<TokenChunk>> T createStreamOperator(StreamOperatorParameters<TokenChunk> parameters) {
         return (T) new GenerateOperator(parameters, loader, new EngineConfig(maxBatch, maxQueue, maxSequence,
-                swapPrefillTokens));
+                swapPrefillTokens), batchWindowMs);
     }
 
     @Override

@@ -36,7 +36,16 @@ public final class GenerateHarness extends AbstractStreamOperatorTestHarness<Tok
     /** With another generator (e.g. the shipped default model, for a measurement). */
     public GenerateHarness(io.tessera.jobs.GeneratorLoader loader, EngineConfig bounds, int parallelism, int subtask)
             throws Exception {
-        super(new GenerateOperatorFactory(loader, bounds), 128, parallelism, subtask);
+        this(new GenerateOperatorFactory(loader, bounds), parallelism, subtask);
+    }
+
+    /** With a batch window: the first step after an idle engine waits for processing time to pass it. */
+    public GenerateHarness(EngineConfig bounds, java.time.Duration batchWindow) throws Exception {
+        this(new GenerateOperatorFactory(TestGenerators.loader(), bounds, batchWindow), 1, 0);
+    }
+
+    private GenerateHarness(GenerateOperatorFactory factory, int parallelism, int subtask) throws Exception {
+        super(factory, 128, parallelism, subtask);
         KeySelector<Either<ConditionedRequest, Cancel>, String> key = GenerateHarness::key;
         ClosureCleaner.clean(key, ExecutionConfig.ClosureCleanerLevel.RECURSIVE, false);
         config.setStatePartitioner(0, key);

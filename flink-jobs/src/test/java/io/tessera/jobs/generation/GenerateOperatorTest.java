@@ -86,6 +86,33 @@ class GenerateOperatorTest {
         }
     }
 
+    /**
+     * With a batch window, a request reaching the idle engine does not step at once: requests arriving within
+     * the window are read first and all join the first step (one prefill); the window opens only on an idle
+     * engine.
+     */
+    @Test
+    void aBatchWindowLetsABurstJoinTheFirstStep() throws Exception {
+        try (var h = new GenerateHarness(new EngineConfig(8, 8, 1024), java.time.Duration.ofMillis(10))) {
+            h.open();
+            h.setProcessingTime(1_000L);
+            h.prompt(request("w1", 2, 1, 1L));
+            assertThat(io.tessera.jobs.Mailboxes.run(h, 5)).as("no step before the window ends").isZero();
+            h.prompt(request("w2", 2, 1, 2L));
+            h.prompt(request("w3", 2, 1, 3L));
+            assertThat(h.extractOutputValues()).isEmpty();
+            h.setProcessingTime(1_010L); // the window's timer queues the first step
+            io.tessera.jobs.Mailboxes.run(h, 2);
+            assertThat(h.extractOutputValues()).as("each sample's first token, in one step")
+                    .extracting(TokenChunk::getRequestId).containsExactlyInAnyOrder("w1", "w2", "w3");
+            h.prompt(request("w4", 2, 1, 4L)); // a busy engine opens no window: w4 joins at a next step
+            io.tessera.jobs.Mailboxes.run(h, 3);
+            assertThat(h.extractOutputValues()).extracting(TokenChunk::getRequestId).contains("w4");
+            h.endPrompts();
+            assertThat(completed(h)).hasSize(4);
+        }
+    }
+
     @Test
     void emitsAChunkPerFrameWithDenseSeqAndAFinalChunk() throws Exception {
         try (var h = harness(new EngineConfig(4, 4, 1024))) {
