@@ -284,6 +284,9 @@ public final class GenerationEngine implements AutoCloseable {
             active.put(s.request.sampleId(), s);
             admittedNow.add(s);
         }
+        if (admittedNow.isEmpty()) {
+            return;
+        }
         List<Sample> toDraining = admittedNow.stream().filter(s -> s.lane == draining).toList();
         prefill(current, admittedNow.stream().filter(s -> s.lane == current).toList());
         if (!toDraining.isEmpty()) {
