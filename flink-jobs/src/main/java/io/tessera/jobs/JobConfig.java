@@ -35,6 +35,7 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  * @param parallelism           {@link JobOptions#PARALLELISM}
  * @param bufferTimeout         {@link JobOptions#BUFFER_TIMEOUT}
  * @param engineBatchWindow     {@link JobOptions#ENGINE_BATCH_WINDOW}
+ * @param engineSwapPrefillTokens {@link JobOptions#ENGINE_SWAP_PREFILL_TOKENS}
  */
 public record JobConfig(
         String bootstrapServers,
@@ -58,7 +59,8 @@ public record JobConfig(
         String modelDir,
         int parallelism,
         Duration bufferTimeout,
-        Duration engineBatchWindow) implements Serializable {
+        Duration engineBatchWindow,
+        int engineSwapPrefillTokens) implements Serializable {
 
     /** Where a source starts when there is no checkpoint to restore offsets from. */
     public enum StartingOffsets { EARLIEST, LATEST, COMMITTED_OR_EARLIEST }
@@ -71,7 +73,7 @@ public record JobConfig(
         Objects.requireNonNull(delivery, JobOptions.DELIVERY.key());
         Objects.requireNonNull(startingOffsets, JobOptions.STARTING_OFFSETS.key());
         try {
-            new EngineConfig(engineMaxBatch, engineMaxQueue, engineMaxSequence);
+            new EngineConfig(engineMaxBatch, engineMaxQueue, engineMaxSequence, engineSwapPrefillTokens);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid engine.* option: " + e.getMessage(), e);
         }
@@ -148,7 +150,8 @@ public record JobConfig(
                 conf.get(JobOptions.MODEL_DIR),
                 conf.get(JobOptions.PARALLELISM),
                 conf.get(JobOptions.BUFFER_TIMEOUT),
-                conf.get(JobOptions.ENGINE_BATCH_WINDOW));
+                conf.get(JobOptions.ENGINE_BATCH_WINDOW),
+                conf.get(JobOptions.ENGINE_SWAP_PREFILL_TOKENS));
     }
 
     /** {@code --key value} pairs, keys as in {@link JobOptions} (e.g. {@code --bootstrap 127.0.0.1:9092}). */
@@ -166,7 +169,7 @@ public record JobConfig(
 
     /** The engine bounds as the engine takes them. */
     public EngineConfig engine() {
-        return new EngineConfig(engineMaxBatch, engineMaxQueue, engineMaxSequence);
+        return new EngineConfig(engineMaxBatch, engineMaxQueue, engineMaxSequence, engineSwapPrefillTokens);
     }
 
     /** A copy with other engine bounds, e.g. tiny batches in tests. */
@@ -174,7 +177,8 @@ public record JobConfig(
         return new JobConfig(bootstrapServers, groupPrefix, checkpointInterval, delivery, transactionalIdPrefix,
                 startingOffsets, next.maxBatch(), next.maxQueue(), next.maxSequenceLength(), maxFrames, maxSamples,
                 audioFramesPerChunk, gapTimeout, doneRetention, conditionTimeout, conditionMaxFrames,
-                conditionMaxImageSide, dlqTopic, modelDir, parallelism, bufferTimeout, engineBatchWindow);
+                conditionMaxImageSide, dlqTopic, modelDir, parallelism, bufferTimeout, engineBatchWindow,
+                next.swapPrefillTokens());
     }
 
     /** A copy with another delivery guarantee. */
@@ -182,7 +186,8 @@ public record JobConfig(
         return new JobConfig(bootstrapServers, groupPrefix, checkpointInterval, next, transactionalIdPrefix,
                 startingOffsets, engineMaxBatch, engineMaxQueue, engineMaxSequence, maxFrames, maxSamples,
                 audioFramesPerChunk, gapTimeout, doneRetention, conditionTimeout, conditionMaxFrames,
-                conditionMaxImageSide, dlqTopic, modelDir, parallelism, bufferTimeout, engineBatchWindow);
+                conditionMaxImageSide, dlqTopic, modelDir, parallelism, bufferTimeout, engineBatchWindow,
+                engineSwapPrefillTokens);
     }
 
     /** A copy with another conditioning timeout, e.g. a short one in tests. */
@@ -190,7 +195,8 @@ public record JobConfig(
         return new JobConfig(bootstrapServers, groupPrefix, checkpointInterval, delivery, transactionalIdPrefix,
                 startingOffsets, engineMaxBatch, engineMaxQueue, engineMaxSequence, maxFrames, maxSamples,
                 audioFramesPerChunk, gapTimeout, doneRetention, next, conditionMaxFrames, conditionMaxImageSide,
-                dlqTopic, modelDir, parallelism, bufferTimeout, engineBatchWindow);
+                dlqTopic, modelDir, parallelism, bufferTimeout, engineBatchWindow,
+                engineSwapPrefillTokens);
     }
 
     private static StartingOffsets parseOffsets(String value) {

@@ -1,5 +1,6 @@
 package io.tessera.jobs;
 
+import io.tessera.generator.engine.EngineConfig;
 import java.time.Duration;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -62,6 +63,13 @@ public final class JobOptions {
             .intType()
             .defaultValue(2048)
             .withDescription("Prefix plus generated tokens per sample (>= 2).");
+
+    public static final ConfigOption<Integer> ENGINE_SWAP_PREFILL_TOKENS = ConfigOptions.key("engine.swap-prefill-tokens")
+            .intType()
+            .defaultValue(EngineConfig.DEFAULT_SWAP_PREFILL_TOKENS)
+            .withDescription("During a policy swap, the most cached tokens one decode step re-prefills under the new"
+                    + " weights to move in-flight samples over (at least one sample moves per step): what a swap"
+                    + " adds to a step (>= 1).");
 
     public static final ConfigOption<Duration> ENGINE_BATCH_WINDOW = ConfigOptions.key("engine.batch-window")
             .durationType()
