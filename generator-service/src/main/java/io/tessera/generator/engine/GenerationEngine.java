@@ -495,10 +495,19 @@ public final class GenerationEngine implements AutoCloseable {
         return draining == null ? null : draining.policy;
     }
 
-    /** Whether the sample is active and still runs the draining (older) policy. */
+    /**
+     * Whether the sample still runs the draining (older) policy: active in the draining lane, or resumed into
+     * it and queued for its first step.
+     */
     public boolean onDrainingPolicy(String sampleId) {
+        if (draining == null) {
+            return false;
+        }
         Sample s = active.get(sampleId);
-        return s != null && draining != null && s.lane == draining;
+        if (s != null) {
+            return s.lane == draining;
+        }
+        return queue.stream().anyMatch(q -> q.resumeDraining && q.request.sampleId().equals(sampleId));
     }
 
     /** A newer policy waits for the swap in progress (a checkpoint completes both: at most two lanes in state). */

@@ -367,6 +367,8 @@ class GenerationEngineTest {
                 for (int i = 0; i < states.size(); i++) {
                     SampleState st = states.get(i);
                     fresh.resume(st, restored.startingAt(st.request().sampleId(), st.nextPosition()), draining.get(i));
+                    assertThat(fresh.onDrainingPolicy(st.request().sampleId()))
+                            .as("queued for its first step, still on the draining policy").isEqualTo(draining.get(i));
                 }
                 drain(fresh);
                 assertThat(fresh.uses(policy)).isFalse();
