@@ -57,36 +57,44 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Pipeline: tokens/s from the first publish to the last final chunk consumed, time to first token = publish to
  * the first chunk consumed (the first chunk of a sample holds its first token alone). Engine: tokens/s from the
  * first submit to the last finish, time to first token = submit to the first token (and to the first complete
- * frame). Both runs are measured warm: each first runs the same prompts {@link #WARM_UP_ROUNDS} times,
- * unmeasured (job start-up, model load and the JIT compiling Kafka's, Flink's and Tessera's code are not
- * measured: on 2 cores the compiler threads alone took ~12 CPU-seconds of a cold run, beside the task thread).
- * Each side also reports the process CPU time it used per token. Last line: {@code pipeline_vs_engine=<ratio> ttft_added_p50_ms=<ms>}.
+ * frame).
  *
- * <p>Options: {@code --prompts N} (16), {@code --frames N} (8).
+ * <p>Both sides are up at once and measured in alternating rounds (pipeline, engine, engine, pipeline, ...), each
+ * round the same prompts under new request ids, so that a slow spell of a shared host weighs on both sides alike
+ * instead of on whichever side it happened to fall (on this project's 2-vCPU machines such spells last tens of
+ * seconds and made the same work on the same thread cost 30 % more CPU time). Totals are summed over the rounds.
+ * Both sides are measured warm: each first runs the same prompts {@link #WARM_UP_ROUNDS} times, unmeasured (job
+ * start-up, model load and the JIT compiling Kafka's, Flink's and Tessera's code are not measured: on 2 cores the
+ * compiler threads alone took ~12 CPU-seconds of a cold run, beside the task thread). Each side also reports the
+ * process CPU time it used per token. Last line: {@code pipeline_vs_engine=<ratio> ttft_added_p50_ms=<ms>}.
+ *
+ * <p>Options: {@code --prompts N} (16), {@code --frames N} (8), {@code --rounds N} (4).
  */
 final class PipelineBenchmark {
 
-  static final Set<String> OPTIONS = Set.of("prompts", "frames");
+  static final Set<String> OPTIONS = Set.of("prompts", "frames", "rounds");
   private static final Duration PATIENCE = Duration.ofMinutes(15);
   private static final long SEED_BASE = 4242L;
-  /** Unmeasured runs of the same prompts before the measured one, on each side. */
+  /** Unmeasured runs of the same prompts before the measured ones, on each side. */
   static final int WARM_UP_ROUNDS = 3;
 
   private PipelineBenchmark() {}
 
-  /** One measured run: per request, when it went in and when its first and last output came out (nanoTime). */
+  /** One measured round: per request, when it went in and when its first and last output came out (nanoTime). */
   record Run(Map<String, Long> startNanos, Map<String, Long> firstNanos, Map<String, Long> firstFrameNanos,
       Map<String, Long> doneNanos, Map<String, List<Integer>> tokens, Map<String, Map<String, Long>> wallMs,
-      double[] cpuSeconds) {
+      double[] cpuSeconds, Map<String, Double> threadCpuSeconds) {
 
     static Run empty() {
       return new Run(new LinkedHashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(),
-          new HashMap<>(), new double[1]);
+          new HashMap<>(), new double[1], new HashMap<>());
     }
 
-    /** Process CPU time per token over the measured run, ms (every thread of this JVM, not only generation). */
-    double cpuMsPerToken() {
-      return cpuSeconds[0] * 1e3 / tokenCount();
+    /** Records the process CPU time and each thread group's CPU time used since {@code before}. */
+    void cpuSince(Cpu.Snapshot before) {
+      Cpu.Snapshot after = Cpu.Snapshot.take();
+      cpuSeconds[0] = after.process() - before.process();
+      threadCpuSeconds.putAll(after.threadsSince(before));
     }
 
     /** Pipeline only: wall-clock milestones of a request (epoch ms), for the latency breakdown. */
@@ -113,27 +121,96 @@ final class PipelineBenchmark {
     }
   }
 
+  /** One side's measured rounds taken together: tokens and seconds summed, latencies pooled. */
+  record Rounds(List<Run> runs) {
+
+    long tokenCount() {
+      return runs.stream().mapToLong(Run::tokenCount).sum();
+    }
+
+    double seconds() {
+      return runs.stream().mapToDouble(Run::seconds).sum();
+    }
+
+    double tokensPerSecond() {
+      return tokenCount() / seconds();
+    }
+
+    /** Process CPU time per token over the measured rounds, ms (every thread of this JVM, not only generation). */
+    double cpuMsPerToken() {
+      return runs.stream().mapToDouble(r -> r.cpuSeconds()[0]).sum() * 1e3 / tokenCount();
+    }
+
+    List<Double> ttftMs(java.util.function.Function<Run, Map<String, Long>> at) {
+      return runs.stream().flatMap(r -> r.ttftMs(at.apply(r)).stream()).sorted().toList();
+    }
+
+    List<Map<String, Long>> walls() {
+      return runs.stream().flatMap(r -> r.wallMs().values().stream()).toList();
+    }
+
+    /** CPU seconds per thread group over the measured rounds, largest first. */
+    List<Map.Entry<String, Double>> threadCpuSeconds() {
+      Map<String, Double> sum = new HashMap<>();
+      runs.forEach(r -> r.threadCpuSeconds().forEach((k, v) -> sum.merge(k, v, Double::sum)));
+      return sum.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).toList();
+    }
+  }
+
+  /** A side of the comparison: runs a round of requests to the end and returns what it measured. */
+  interface Side extends AutoCloseable {
+    Run round(List<GenerationRequest> requests) throws Exception;
+
+    @Override
+    void close();
+  }
+
   static int run(String[] argv, PrintStream out) {
     Args args = Args.parse("bench pipeline", argv, OPTIONS, Set.of());
     args.requireNoPositional();
     int prompts = args.intValue("prompts", 16, 1, 64);
     int frames = args.intValue("frames", 8, 1, 64);
+    int rounds = args.intValue("rounds", 4, 1, 100);
     List<GenerationRequest> requests = requests(prompts, frames);
     EngineConfig engine = EngineConfig.DEFAULT;
-    out.printf("pipeline benchmark: %d text-to-video prompts x %d frames, default generator, engine batch %d queue %d,"
-            + " %d cores%n", prompts, frames, engine.maxBatch(), engine.maxQueue(),
-        Runtime.getRuntime().availableProcessors());
+    out.printf("pipeline benchmark: %d text-to-video prompts x %d frames, %d measured rounds per side, default"
+            + " generator, engine batch %d queue %d, %d cores%n", prompts, frames, rounds, engine.maxBatch(),
+        engine.maxQueue(), Runtime.getRuntime().availableProcessors());
     Path work;
     try {
       work = Files.createTempDirectory("tessera-bench-pipeline");
     } catch (IOException e) {
       throw new StackException("cannot create a temp directory for the benchmark: " + e.getMessage(), e);
     }
-    try {
-      Run pipeline = pipeline(work, requests, out);
-      Run bare = engine(requests, engine, out);
-      report(pipeline, bare, prompts, out);
+    try (Side pipeline = PipelineSide.start(work, requests); Side bare = new EngineSide(engine)) {
+      long t0 = System.nanoTime();
+      for (int round = 0; round < WARM_UP_ROUNDS; round++) {
+        pipeline.round(renamed(requests, "warmup-" + round));
+        bare.round(renamed(requests, "warmup-" + round));
+      }
+      out.printf("both sides warm (the same prompts %d times each, %d ms)%n", WARM_UP_ROUNDS,
+          (System.nanoTime() - t0) / 1_000_000);
+      List<Run> pipelineRuns = new ArrayList<>();
+      List<Run> engineRuns = new ArrayList<>();
+      for (int round = 0; round < rounds; round++) {
+        List<GenerationRequest> these = renamed(requests, "round-" + round);
+        boolean pipelineFirst = round % 2 == 0; // P E, E P, P E, ...: a drift in host speed weighs on both sides
+        Run first = (pipelineFirst ? pipeline : bare).round(these);
+        Run second = (pipelineFirst ? bare : pipeline).round(these);
+        Run p = pipelineFirst ? first : second;
+        Run e = pipelineFirst ? second : first;
+        pipelineRuns.add(p);
+        engineRuns.add(e);
+        out.printf("round %d (%s first): pipeline %8.1f tokens/s, engine %8.1f tokens/s, ratio %.3f%n", round + 1,
+            pipelineFirst ? "pipeline" : "engine", p.tokensPerSecond(), e.tokensPerSecond(),
+            p.tokensPerSecond() / e.tokensPerSecond());
+      }
+      report(new Rounds(pipelineRuns), new Rounds(engineRuns), out);
       return 0;
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new StackException("bench pipeline failed: " + Failures.rootMessage(e), e);
     } finally {
       Checkpoints.delete(work);
     }
@@ -154,64 +231,98 @@ final class PipelineBenchmark {
     return out;
   }
 
-  /** Kafka + local Flink running GenerationJob: a warm-up request, then all prompts at once. */
-  static Run pipeline(Path work, List<GenerationRequest> requests, PrintStream out) {
-    String run = requests.get(0).getRequestId().substring(0, requests.get(0).getRequestId().lastIndexOf('-'));
-    try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"), 0)) {
-      kafka.createTopics(Topics.ALL);
-      Configuration conf = LocalCluster.configuration(work, 1);
-      StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
-      JobConfig cfg = JobConfig.fromArgs(new String[] {"--bootstrap", kafka.bootstrapServers(), "--group-prefix", run});
-      GenerationJob.addToEnvironment(env, cfg);
-      JobClient job = env.executeAsync("tessera-bench-pipeline");
-      try (KafkaProducer<byte[], byte[]> producer = producer(kafka.bootstrapServers());
-          KafkaConsumer<byte[], byte[]> consumer = consumer(kafka.bootstrapServers(), run)) {
+  /** Kafka + a local Flink cluster running GenerationJob; a round publishes every prompt at once. */
+  static final class PipelineSide implements Side {
+    private final EmbeddedKafka kafka;
+    private final JobClient job;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+
+    private PipelineSide(EmbeddedKafka kafka, JobClient job, KafkaProducer<byte[], byte[]> producer,
+        KafkaConsumer<byte[], byte[]> consumer) {
+      this.kafka = kafka;
+      this.job = job;
+      this.producer = producer;
+      this.consumer = consumer;
+    }
+
+    static PipelineSide start(Path work, List<GenerationRequest> requests) {
+      String run = requests.get(0).getRequestId().substring(0, requests.get(0).getRequestId().lastIndexOf('-'));
+      EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"), 0);
+      try {
+        kafka.createTopics(Topics.ALL);
+        Configuration conf = LocalCluster.configuration(work, 1);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
+        JobConfig cfg = JobConfig.fromArgs(new String[] {"--bootstrap", kafka.bootstrapServers(), "--group-prefix", run});
+        GenerationJob.addToEnvironment(env, cfg);
+        JobClient job = env.executeAsync("tessera-bench-pipeline");
+        KafkaConsumer<byte[], byte[]> consumer = consumer(kafka.bootstrapServers(), run);
         consumer.subscribe(List.of(Topics.TOKENS.name(), Topics.GENERATIONS.name()));
-        long t0 = System.nanoTime();
-        Run warmRun = Run.empty();
-        for (int round = 0; round < WARM_UP_ROUNDS; round++) {
-          Run warmRound = Run.empty();
-          for (GenerationRequest r : warmUp(requests, round)) {
-            send(producer, r, warmRound);
-          }
-          producer.flush();
-          consume(consumer, job, warmRound, new HashSet<>(warmRound.startNanos().keySet()));
-          warmRun = warmRound;
+        return new PipelineSide(kafka, job, producer(kafka.bootstrapServers()), consumer);
+      } catch (Exception e) {
+        kafka.close();
+        if (e instanceof RuntimeException r) {
+          throw r;
         }
-        out.printf("pipeline: job running and warm (the same prompts %d times, done %d ms after submitting the job;"
-                + " last warm-up round %.0f tokens/s)%n", WARM_UP_ROUNDS,
-            (warmRun.doneNanos().values().stream().max(Long::compare).orElseThrow() - t0) / 1_000_000,
-            warmRun.tokensPerSecond());
-        Run measured = Run.empty();
-        double cpu0 = Cpu.processSeconds();
-        for (GenerationRequest r : requests) {
-          send(producer, r, measured);
-        }
-        producer.flush();
-        Set<String> ids = new HashSet<>(measured.startNanos().keySet());
-        consume(consumer, job, measured, ids);
-        measured.cpuSeconds()[0] = Cpu.processSeconds() - cpu0;
-        return measured;
-      } finally {
+        throw new StackException("bench pipeline: the generation job did not start: " + Failures.rootMessage(e), e);
+      }
+    }
+
+    @Override
+    public Run round(List<GenerationRequest> requests) throws Exception {
+      Run run = Run.empty();
+      Cpu.Snapshot before = Cpu.Snapshot.take();
+      for (GenerationRequest r : requests) {
+        send(producer, r, run);
+      }
+      producer.flush();
+      consume(consumer, job, run, new HashSet<>(run.startNanos().keySet()));
+      run.cpuSince(before);
+      return run;
+    }
+
+    @Override
+    public void close() {
+      try (kafka; producer; consumer) {
         job.cancel();
-        try {
-          job.getJobExecutionResult().get(1, TimeUnit.MINUTES);
-        } catch (ExecutionException | java.util.concurrent.TimeoutException | InterruptedException e) {
-          // cancelled (or already failed, reported above); the cluster stops with the environment
-        }
+        job.getJobExecutionResult().get(1, TimeUnit.MINUTES);
+      } catch (ExecutionException | java.util.concurrent.TimeoutException | InterruptedException e) {
+        // cancelled (or already failed, reported by the round); the cluster stops with the environment
       }
-    } catch (Exception e) {
-      if (e instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new StackException("bench pipeline failed: " + Failures.rootMessage(e), e);
     }
   }
 
-  /** The same prompts under other request ids: the warm-up run exercises exactly what is then measured. */
-  private static List<GenerationRequest> warmUp(List<GenerationRequest> requests, int round) {
+  /** The bare engine in this JVM; a round submits every request at once and steps until all are done. */
+  static final class EngineSide implements Side {
+    private final Generator generator;
+    private final GenerationEngine engine;
+
+    EngineSide(EngineConfig config) {
+      this.generator = Generator.loadDefault();
+      this.engine = generator.newEngine(config);
+    }
+
+    @Override
+    public Run round(List<GenerationRequest> requests) {
+      Run run = Run.empty();
+      Cpu.Snapshot before = Cpu.Snapshot.take();
+      generate(generator, engine, generator.layout(), requests, run);
+      run.cpuSince(before);
+      return run;
+    }
+
+    @Override
+    public void close() {
+      try (generator) {
+        engine.close();
+      }
+    }
+  }
+
+  /** The same prompts under other request ids: every round runs exactly the same work. */
+  private static List<GenerationRequest> renamed(List<GenerationRequest> requests, String suffix) {
     return requests.stream().map(r -> GenerationRequest.newBuilder(r)
-        .setRequestId(r.getRequestId() + "-warmup-" + round).build()).toList();
+        .setRequestId(r.getRequestId() + "-" + suffix).build()).toList();
   }
 
   private static void send(KafkaProducer<byte[], byte[]> producer, GenerationRequest r, Run run) {
@@ -227,14 +338,18 @@ final class PipelineBenchmark {
       throws Exception {
     Set<String> seen = new HashSet<>();
     long deadline = System.nanoTime() + PATIENCE.toNanos();
+    long nextStatusCheck = 0;
     while (!run.doneNanos().keySet().containsAll(ids)
         || !ids.stream().allMatch(id -> run.wall(id).containsKey("arrived"))) {
       if (System.nanoTime() > deadline) {
         throw new StackException("bench pipeline: only " + run.doneNanos().size() + " of " + ids.size()
             + " requests finished within " + PATIENCE.toMinutes() + " minutes");
       }
-      if (job.getJobStatus().get().isGloballyTerminalState()) {
-        throw new StackException("bench pipeline: the generation job ended: " + job.getJobStatus().get());
+      if (System.nanoTime() > nextStatusCheck) { // an RPC to the cluster: once a second, not once a poll
+        nextStatusCheck = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        if (job.getJobStatus().get().isGloballyTerminalState()) {
+          throw new StackException("bench pipeline: the generation job ended: " + job.getJobStatus().get());
+        }
       }
       for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(20))) {
         long now = System.nanoTime();
@@ -262,22 +377,6 @@ final class PipelineBenchmark {
           run.doneNanos().put(id, now);
         }
       }
-    }
-  }
-
-  /** The bare engine in this JVM on the same requests: a warm-up request, then all submitted at once. */
-  static Run engine(List<GenerationRequest> requests, EngineConfig config, PrintStream out) {
-    try (Generator generator = Generator.loadDefault(); GenerationEngine engine = generator.newEngine(config)) {
-      ClipLayout layout = generator.layout();
-      for (int round = 0; round < WARM_UP_ROUNDS; round++) {
-        generate(generator, engine, layout, warmUp(requests, round), Run.empty());
-      }
-      out.println("engine: warm (the same prompts " + WARM_UP_ROUNDS + " times)");
-      Run measured = Run.empty();
-      double cpu0 = Cpu.processSeconds();
-      generate(generator, engine, layout, requests, measured);
-      measured.cpuSeconds()[0] = Cpu.processSeconds() - cpu0;
-      return measured;
     }
   }
 
@@ -321,14 +420,20 @@ final class PipelineBenchmark {
     }
   }
 
-  static void report(Run pipeline, Run engine, int prompts, PrintStream out) {
+  static void report(Rounds pipeline, Rounds engine, PrintStream out) {
     int same = 0;
-    for (String id : engine.tokens().keySet()) {
-      same += engine.tokens().get(id).equals(pipeline.tokens().get(id)) ? 1 : 0;
+    int compared = 0;
+    for (int i = 0; i < engine.runs().size(); i++) {
+      Map<String, List<Integer>> e = engine.runs().get(i).tokens();
+      Map<String, List<Integer>> p = pipeline.runs().get(i).tokens();
+      for (String id : e.keySet()) {
+        compared++;
+        same += e.get(id).equals(p.get(id)) ? 1 : 0;
+      }
     }
-    List<Double> pTtft = pipeline.ttftMs(pipeline.firstNanos());
-    List<Double> eTtft = engine.ttftMs(engine.firstNanos());
-    List<Double> eFrame = engine.ttftMs(engine.firstFrameNanos());
+    List<Double> pTtft = pipeline.ttftMs(Run::firstNanos);
+    List<Double> eTtft = engine.ttftMs(Run::firstNanos);
+    List<Double> eFrame = engine.ttftMs(Run::firstFrameNanos);
     out.printf("pipeline: %8.1f tokens/s (%d tokens in %.2f s, %.2f CPU-ms per token)  time to first token p50 %.1f ms"
             + " p99 %.1f ms (publish -> first chunk consumed)%n", pipeline.tokensPerSecond(),
         pipeline.tokenCount(), pipeline.seconds(), pipeline.cpuMsPerToken(), percentile(pTtft, 50),
@@ -337,34 +442,93 @@ final class PipelineBenchmark {
             + " p99 %.1f ms (submit -> first token); to first frame p50 %.1f ms p99 %.1f ms%n",
         engine.tokensPerSecond(), engine.tokenCount(), engine.seconds(), engine.cpuMsPerToken(),
         percentile(eTtft, 50), percentile(eTtft, 99), percentile(eFrame, 50), percentile(eFrame, 99));
-    List<Double> arrivals = pipeline.wallMs().values().stream().filter(w -> w.containsKey("arrived"))
+    List<Map<String, Long>> walls = pipeline.walls();
+    List<Double> arrivals = walls.stream().filter(w -> w.containsKey("arrived"))
         .map(w -> (double) (w.get("arrived") - w.get("published"))).sorted().toList();
-    out.printf("pipeline: publish -> generate operator min %.0f ms p50 %.0f ms max %.0f ms (arrival = processElement)%n",
-        arrivals.get(0), percentile(arrivals, 50), arrivals.get(arrivals.size() - 1));
+    out.printf("pipeline: publish -> generate operator min %.0f ms p50 %.0f ms max %.0f ms (arrival = processElement);"
+            + " first to last arrival per round %s ms%n", arrivals.get(0), percentile(arrivals, 50),
+        arrivals.get(arrivals.size() - 1), pipeline.runs().stream().map(PipelineBenchmark::arrivalSpreadMs)
+            .map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")));
     out.printf("pipeline breakdown p50: publish -> generate operator %.0f ms, queued in the engine %.0f ms,"
             + " first token %.0f ms after arrival, first chunk emitted %.0f ms after arrival,"
             + " emitted -> consumed %.0f ms%n",
-        p50(pipeline, "published", "arrived"), p50(pipeline, null, "operatorQueued"),
-        p50(pipeline, null, "operatorFirstToken"), p50(pipeline, "arrived", "firstEmitted"),
-        p50(pipeline, "firstEmitted", "firstConsumed"));
+        p50(walls, "published", "arrived"), p50(walls, null, "operatorQueued"),
+        p50(walls, null, "operatorFirstToken"), p50(walls, "arrived", "firstEmitted"),
+        p50(walls, "firstEmitted", "firstConsumed"));
+    out.printf("pipeline CPU by thread, CPU-ms per token: %s%n", topThreads(pipeline, 8));
+    out.printf("engine CPU by thread, CPU-ms per token:   %s%n", topThreads(engine, 3));
     double ratio = pipeline.tokensPerSecond() / engine.tokensPerSecond();
     double added = percentile(pTtft, 50) - percentile(eTtft, 50);
     out.printf("identical tokens pipeline vs engine: %d/%d; time to first frame added by the pipeline p50 %.1f ms%n",
-        same, prompts, percentile(pTtft, 50) - percentile(eFrame, 50));
+        same, compared, percentile(pTtft, 50) - percentile(eFrame, 50));
     out.printf("pipeline_vs_engine=%.3f ttft_added_p50_ms=%.1f%n", ratio, added);
   }
 
+  /** How far apart the first and the last request of a round reached the generate operator. */
+  private static long arrivalSpreadMs(Run run) {
+    java.util.LongSummaryStatistics at = run.wallMs().values().stream().filter(w -> w.containsKey("arrived"))
+        .mapToLong(w -> w.get("arrived")).summaryStatistics();
+    return at.getCount() == 0 ? -1 : at.getMax() - at.getMin();
+  }
+
+  private static String topThreads(Rounds side, int n) {
+    StringBuilder out = new StringBuilder();
+    for (Map.Entry<String, Double> e : side.threadCpuSeconds().stream().limit(n).toList()) {
+      out.append(out.isEmpty() ? "" : ", ").append(String.format("%s %.3f", e.getKey(), e.getValue() * 1e3 / side.tokenCount()));
+    }
+    return out.toString();
+  }
+
   /** Median over requests of {@code to - from} (or of {@code to} alone when {@code from} is null), ms. */
-  private static double p50(Run run, String from, String to) {
-    List<Double> values = run.wallMs().values().stream()
+  private static double p50(List<Map<String, Long>> walls, String from, String to) {
+    List<Double> values = walls.stream()
         .filter(w -> w.containsKey(to) && (from == null || w.containsKey(from)))
         .map(w -> (double) (w.get(to) - (from == null ? 0 : w.get(from)))).sorted().toList();
     return values.isEmpty() ? Double.NaN : percentile(values, 50);
   }
 
-  /** CPU time of this process (all threads). */
+  /** CPU time of this process, in total and per group of threads (Java threads; the model's work runs on them). */
   static final class Cpu {
+    private static final java.lang.management.ThreadMXBean THREADS =
+        java.lang.management.ManagementFactory.getThreadMXBean();
+
     private Cpu() {}
+
+    /** Process CPU seconds and CPU nanoseconds per live thread at one moment. */
+    record Snapshot(double process, Map<Long, Long> threadNanos, Map<Long, String> names) {
+
+      static Snapshot take() {
+        Map<Long, Long> nanos = new HashMap<>();
+        Map<Long, String> names = new HashMap<>();
+        for (java.lang.management.ThreadInfo t : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+          if (t != null) {
+            long cpu = THREADS.getThreadCpuTime(t.getThreadId());
+            if (cpu >= 0) {
+              nanos.put(t.getThreadId(), cpu);
+              names.put(t.getThreadId(), group(t.getThreadName()));
+            }
+          }
+        }
+        return new Snapshot(processSeconds(), nanos, names);
+      }
+
+      /** CPU seconds since {@code before} per thread group (threads that ended in between are not counted). */
+      Map<String, Double> threadsSince(Snapshot before) {
+        Map<String, Double> out = new HashMap<>();
+        threadNanos.forEach((id, cpu) -> {
+          double used = (cpu - before.threadNanos().getOrDefault(id, 0L)) / 1e9;
+          if (used > 0) {
+            out.merge(names.get(id), used, Double::sum);
+          }
+        });
+        return out;
+      }
+    }
+
+    /** A thread's name without its numbers, so a pool's threads count as one group. */
+    static String group(String threadName) {
+      return threadName.replaceAll("(?<![A-Za-z0-9])[0-9]+(?![A-Za-z0-9])", "N").replaceAll("\\(N/N\\)#N", "").strip();
+    }
 
     static double processSeconds() {
       if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()

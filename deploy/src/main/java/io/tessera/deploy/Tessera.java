@@ -34,7 +34,7 @@ public final class Tessera {
         rl       'rl --minutes M': the online RL loop (generation, rewards, GRPO) on a local stack, printing
                  reward and adherence per policy version; last line reward_gain=.. adherence_before=..
         bench    'bench engine': tokens/s at batch 1, 8 and 32 against one request at a time;
-                 'bench pipeline [--prompts N] [--frames N]': Kafka + Flink pipeline against the bare engine
+                 'bench pipeline [--prompts N] [--frames N] [--rounds N]': Kafka + Flink pipeline against the bare engine
         help     this text
 
       'tessera COMMAND --help' describes a command's options.

@@ -124,7 +124,7 @@ public final class GenerationJob {
                 .keyBy(GenerationJob::inputKey, Types.STRING)
                 .connect(updates.broadcast())
                 .transform("generate", AvroRecordTypeInfo.forClass(TokenChunk.class),
-                        new GenerateOperatorFactory(generator, cfg.engine(), cfg.engineBatchWindow()))
+                        new GenerateOperatorFactory(generator, cfg.engine(), cfg.batchWindow()))
                 .uid(NAME + "-generate");
         if (cfg.parallelism() > 0) {
             requests.setParallelism(cfg.parallelism());

@@ -35,6 +35,7 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  * @param parallelism           {@link JobOptions#PARALLELISM}
  * @param bufferTimeout         {@link JobOptions#BUFFER_TIMEOUT}
  * @param engineBatchWindow     {@link JobOptions#ENGINE_BATCH_WINDOW}
+ * @param engineBatchQuiet      {@link JobOptions#ENGINE_BATCH_QUIET}
  * @param engineSwapPrefillTokens {@link JobOptions#ENGINE_SWAP_PREFILL_TOKENS}
  */
 public record JobConfig(
@@ -60,6 +61,7 @@ public record JobConfig(
         int parallelism,
         Duration bufferTimeout,
         Duration engineBatchWindow,
+        Duration engineBatchQuiet,
         int engineSwapPrefillTokens) implements Serializable {
 
     /** Where a source starts when there is no checkpoint to restore offsets from. */
@@ -117,6 +119,14 @@ public record JobConfig(
         if (engineBatchWindow == null || engineBatchWindow.isNegative() || engineBatchWindow.toMillis() > 1000) {
             throw invalid(JobOptions.ENGINE_BATCH_WINDOW, engineBatchWindow, "0 .. 1 s");
         }
+        if (engineBatchQuiet == null || engineBatchQuiet.isNegative() || engineBatchQuiet.toMillis() > 1000) {
+            throw invalid(JobOptions.ENGINE_BATCH_QUIET, engineBatchQuiet, "0 .. 1 s");
+        }
+    }
+
+    /** The generate operator's batch window, from {@link #engineBatchWindow} and {@link #engineBatchQuiet}. */
+    public io.tessera.jobs.generation.BatchWindow batchWindow() {
+        return io.tessera.jobs.generation.BatchWindow.of(engineBatchWindow, engineBatchQuiet);
     }
 
     /** Every option at its default, against the given Kafka. */
@@ -151,6 +161,7 @@ public record JobConfig(
                 conf.get(JobOptions.PARALLELISM),
                 conf.get(JobOptions.BUFFER_TIMEOUT),
                 conf.get(JobOptions.ENGINE_BATCH_WINDOW),
+                conf.get(JobOptions.ENGINE_BATCH_QUIET),
                 conf.get(JobOptions.ENGINE_SWAP_PREFILL_TOKENS));
     }
 
@@ -177,7 +188,7 @@ public record JobConfig(
         return new JobConfig(bootstrapServers, groupPrefix, checkpointInterval, delivery, transactionalIdPrefix,
                 startingOffsets, next.maxBatch(), next.maxQueue(), next.maxSequenceLength(), maxFrames, maxSamples,
                 audioFramesPerChunk, gapTimeout, doneRetention, conditionTimeout, conditionMaxFrames,
-                conditionMaxImageSide, dlqTopic, modelDir, parallelism, bufferTimeout, engineBatchWindow,
+                conditionMaxImageSide, dlqTopic, modelDir, parallelism, bufferTimeout, engineBatchWindow, engineBatchQuiet,
                 next.swapPrefillTokens());
     }
 
@@ -186,7 +197,7 @@ public record JobConfig(
         return new JobConfig(bootstrapServers, groupPrefix, checkpointInterval, next, transactionalIdPrefix,
                 startingOffsets, engineMaxBatch, engineMaxQueue, engineMaxSequence, maxFrames, maxSamples,
                 audioFramesPerChunk, gapTimeout, doneRetention, conditionTimeout, conditionMaxFrames,
-                conditionMaxImageSide, dlqTopic, modelDir, parallelism, bufferTimeout, engineBatchWindow,
+                conditionMaxImageSide, dlqTopic, modelDir, parallelism, bufferTimeout, engineBatchWindow, engineBatchQuiet,
                 engineSwapPrefillTokens);
     }
 
@@ -195,7 +206,7 @@ public record JobConfig(
         return new JobConfig(bootstrapServers, groupPrefix, checkpointInterval, delivery, transactionalIdPrefix,
                 startingOffsets, engineMaxBatch, engineMaxQueue, engineMaxSequence, maxFrames, maxSamples,
                 audioFramesPerChunk, gapTimeout, doneRetention, next, conditionMaxFrames, conditionMaxImageSide,
-                dlqTopic, modelDir, parallelism, bufferTimeout, engineBatchWindow,
+                dlqTopic, modelDir, parallelism, bufferTimeout, engineBatchWindow, engineBatchQuiet,
                 engineSwapPrefillTokens);
     }
 

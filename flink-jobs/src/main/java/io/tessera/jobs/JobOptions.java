@@ -73,11 +73,18 @@ public final class JobOptions {
 
     public static final ConfigOption<Duration> ENGINE_BATCH_WINDOW = ConfigOptions.key("engine.batch-window")
             .durationType()
-            .defaultValue(Duration.ofMillis(10))
-            .withDescription("When a request reaches an idle engine, how long the generate operator keeps reading"
+            .defaultValue(Duration.ofMillis(30))
+            .withDescription("When a request reaches an idle engine, the longest the generate operator keeps reading"
                     + " input before the first step, so a burst is prefilled in one batch instead of the first"
-                    + " request's step holding up the rest (0 = step at once). Only an idle engine waits; a busy"
-                    + " one admits new requests at its next step.");
+                    + " request's step holding up the rest (0 = step at once). The window closes earlier once no"
+                    + " request has arrived for engine.batch-quiet, or when the engine is full. Only an idle"
+                    + " engine waits; a busy one admits new requests at its next step.");
+
+    public static final ConfigOption<Duration> ENGINE_BATCH_QUIET = ConfigOptions.key("engine.batch-quiet")
+            .durationType()
+            .defaultValue(Duration.ofMillis(4))
+            .withDescription("The batch window (engine.batch-window) closes once no request has arrived for this"
+                    + " long: what a lone request waits before its first step (0 .. 1 s).");
 
     public static final ConfigOption<Integer> MAX_FRAMES = ConfigOptions.key("max-frames")
             .intType()

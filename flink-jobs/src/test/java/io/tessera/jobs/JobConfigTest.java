@@ -22,21 +22,25 @@ class JobConfigTest {
         assertThat(cfg.conditionMaxFrames()).isEqualTo(64);
         assertThat(cfg.conditionMaxImageSide()).isEqualTo(4096);
         assertThat(cfg.bufferTimeout()).isZero();
-        assertThat(cfg.engineBatchWindow()).isEqualTo(Duration.ofMillis(10));
+        assertThat(cfg.batchWindow()).isEqualTo(new io.tessera.jobs.generation.BatchWindow(30, 4));
         assertThat(cfg.engine().swapPrefillTokens()).isEqualTo(256);
     }
 
     @Test
     void latencyAndSwapOptionsAreReadAndChecked() {
         JobConfig cfg = JobConfig.fromArgs(new String[] {"--bootstrap", "x:1", "--buffer-timeout", "5 ms",
-            "--engine.batch-window", "0 ms", "--engine.swap-prefill-tokens", "64"});
+            "--engine.batch-window", "0 ms", "--engine.batch-quiet", "2 ms", "--engine.swap-prefill-tokens", "64"});
         assertThat(cfg.bufferTimeout()).isEqualTo(Duration.ofMillis(5));
         assertThat(cfg.engineBatchWindow()).isZero();
+        assertThat(cfg.engineBatchQuiet()).isEqualTo(Duration.ofMillis(2));
+        assertThat(cfg.batchWindow().enabled()).isFalse();
         assertThat(cfg.engine().swapPrefillTokens()).isEqualTo(64);
         assertThat(cfg.withEngine(new io.tessera.generator.engine.EngineConfig(2, 2, 64, 8)).engine()
                 .swapPrefillTokens()).isEqualTo(8);
         assertThatThrownBy(() -> JobConfig.fromArgs(new String[] {"--bootstrap", "x:1", "--engine.batch-window", "2 s"}))
                 .hasMessageContaining("engine.batch-window");
+        assertThatThrownBy(() -> JobConfig.fromArgs(new String[] {"--bootstrap", "x:1", "--engine.batch-quiet", "-1 ms"}))
+                .hasMessageContaining("engine.batch-quiet");
         assertThatThrownBy(() -> JobConfig.fromArgs(new String[] {"--bootstrap", "x:1",
             "--engine.swap-prefill-tokens", "0"})).hasMessageContaining("swapPrefillTokens");
     }

@@ -124,8 +124,8 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
     private final int maxQueue;
     private final int maxSequence;
     private final int swapPrefillTokens;
-    /** See {@code JobOptions.ENGINE_BATCH_WINDOW}; 0 steps at once. */
-    private final long batchWindowMs;
+    /** See {@link BatchWindow}; {@link BatchWindow#NONE} steps at once. */
+    private final BatchWindow batchWindow;
     private final transient MailboxExecutor mailbox;
 
     private transient Generator generator;
@@ -143,8 +143,11 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
     /** Scores best-of candidates; built in {@link #open()}. */
     private transient CandidateVerifier verifier;
     private transient boolean stepScheduled;
-    /** A request reached the idle engine: the first step waits for this processing-time timer (batch window). */
+    /** A request reached the idle engine: the first step waits for the batch window to close. */
     private transient boolean batchWindowOpen;
+    /** Processing time the open batch window opened at, and of the latest request it took in. */
+    private transient long windowOpenedAt;
+    private transient long windowLastArrivalAt;
     /** A request was taken from the input since the last decode-step mail ran. */
     private transient boolean inputSinceLastMail;
     /** Decode steps put off in a row so pending input could be read first; bounded by {@link #maxBatch}. */
@@ -201,14 +204,14 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
     private transient Throwable emitFailure;
 
     GenerateOperator(StreamOperatorParameters<TokenChunk> parameters, GeneratorLoader loader, EngineConfig bounds,
-            long batchWindowMs) {
+            BatchWindow batchWindow) {
         super(parameters);
         this.loader = loader;
         this.maxBatch = bounds.maxBatch();
         this.maxQueue = bounds.maxQueue();
         this.maxSequence = bounds.maxSequenceLength();
         this.swapPrefillTokens = bounds.swapPrefillTokens();
-        this.batchWindowMs = batchWindowMs;
+        this.batchWindow = batchWindow;
         this.mailbox = parameters.getMailboxExecutor();
     }
 
@@ -811,22 +814,42 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
 
     /**
      * Queues the next decode step as a mail. When the engine is idle and a batch window is set, the first step
-     * waits for the window instead: with no mail queued the task reads every input record as it comes, so a
-     * burst of requests joins the first prefill rather than waiting behind the first request's step.
+     * waits for the window to close instead ({@link BatchWindow}: a quiet gap, or its longest wait): with no
+     * mail queued the task reads every input record as it comes, so a burst of requests joins the first prefill
+     * rather than waiting behind the first request's step. A full engine closes the window at once.
      */
     private void scheduleStep() {
-        if (stepScheduled || batchWindowOpen) {
+        if (stepScheduled) {
             return;
         }
-        if (batchWindowMs > 0 && engine.active() == 0 && inputSinceLastMail) {
+        var time = getProcessingTimeService();
+        boolean firstStepFull = engine.queued() >= maxBatch || !engine.hasCapacity();
+        if (batchWindowOpen) {
+            if (!firstStepFull) {
+                windowLastArrivalAt = time.getCurrentProcessingTime();
+                return;
+            }
+            batchWindowOpen = false; // no more can join the first step: step now
+        } else if (batchWindow.enabled() && engine.active() == 0 && inputSinceLastMail && !firstStepFull) {
             batchWindowOpen = true;
-            var time = getProcessingTimeService();
-            time.registerTimer(time.getCurrentProcessingTime() + batchWindowMs, t -> {
-                batchWindowOpen = false;
-                queueStep();
-            });
+            windowOpenedAt = windowLastArrivalAt = time.getCurrentProcessingTime();
+            time.registerTimer(batchWindow.closesAt(windowOpenedAt, windowLastArrivalAt), this::onBatchWindowTimer);
             return;
         }
+        queueStep();
+    }
+
+    /** The batch window's timer: closes the window and queues the first step, or waits on for a later arrival. */
+    private void onBatchWindowTimer(long timestamp) {
+        if (!batchWindowOpen) {
+            return; // closed early by a full engine
+        }
+        long closesAt = batchWindow.closesAt(windowOpenedAt, windowLastArrivalAt);
+        if (getProcessingTimeService().getCurrentProcessingTime() < closesAt) {
+            getProcessingTimeService().registerTimer(closesAt, this::onBatchWindowTimer);
+            return;
+        }
+        batchWindowOpen = false;
         queueStep();
     }
 

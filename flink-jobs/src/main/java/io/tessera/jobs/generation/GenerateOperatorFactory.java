@@ -26,21 +26,21 @@ public final class GenerateOperatorFactory extends AbstractStreamOperatorFactory
     private final int maxQueue;
     private final int maxSequence;
     private final int swapPrefillTokens;
-    private final long batchWindowMs;
+    private final BatchWindow batchWindow;
 
     /** Steps as soon as a request arrives (no batch window): what the harness tests drive. */
     public GenerateOperatorFactory(GeneratorLoader loader, EngineConfig bounds) {
-        this(loader, bounds, java.time.Duration.ZERO);
+        this(loader, bounds, BatchWindow.NONE);
     }
 
-    /** With {@code batchWindow}: see {@code JobOptions.ENGINE_BATCH_WINDOW}. */
-    public GenerateOperatorFactory(GeneratorLoader loader, EngineConfig bounds, java.time.Duration batchWindow) {
+    /** With a batch window: see {@code JobOptions.ENGINE_BATCH_WINDOW} and {@code ENGINE_BATCH_QUIET}. */
+    public GenerateOperatorFactory(GeneratorLoader loader, EngineConfig bounds, BatchWindow batchWindow) {
         this.loader = loader;
         this.maxBatch = bounds.maxBatch();
         this.maxQueue = bounds.maxQueue();
         this.maxSequence = bounds.maxSequenceLength();
         this.swapPrefillTokens = bounds.swapPrefillTokens();
-        this.batchWindowMs = batchWindow.toMillis();
+        this.batchWindow = batchWindow;
         setChainingStrategy(ChainingStrategy.ALWAYS);
     }
 
@@ -48,7 +48,7 @@ public final class GenerateOperatorFactory extends AbstractStreamOperatorFactory
     @SuppressWarnings("unchecked")
     public <T extends StreamOperator<TokenChunk>> T createStreamOperator(StreamOperatorParameters<TokenChunk> parameters) {
         return (T) new GenerateOperator(parameters, loader, new EngineConfig(maxBatch, maxQueue, maxSequence,
-                swapPrefillTokens), batchWindowMs);
+                swapPrefillTokens), batchWindow);
     }
 
     @Override

@@ -39,8 +39,8 @@ public final class GenerateHarness extends AbstractStreamOperatorTestHarness<Tok
         this(new GenerateOperatorFactory(loader, bounds), parallelism, subtask);
     }
 
-    /** With a batch window: the first step after an idle engine waits for processing time to pass it. */
-    public GenerateHarness(EngineConfig bounds, java.time.Duration batchWindow) throws Exception {
+    /** With a batch window: the first step after an idle engine waits for processing time to close it. */
+    public GenerateHarness(EngineConfig bounds, io.tessera.jobs.generation.BatchWindow batchWindow) throws Exception {
         this(new GenerateOperatorFactory(TestGenerators.loader(), bounds, batchWindow), 1, 0);
     }
 

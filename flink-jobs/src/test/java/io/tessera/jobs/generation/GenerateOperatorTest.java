@@ -87,21 +87,26 @@ class GenerateOperatorTest {
     }
 
     /**
-     * With a batch window, a request reaching the idle engine does not step at once: requests arriving within
-     * the window are read first and all join the first step (one prefill); the window opens only on an idle
-     * engine.
+     * With a batch window, a request reaching the idle engine does not step at once: requests arriving less than
+     * the quiet gap apart are read first and all join the first step (one prefill); the window opens only on an
+     * idle engine.
      */
     @Test
     void aBatchWindowLetsABurstJoinTheFirstStep() throws Exception {
-        try (var h = new GenerateHarness(new EngineConfig(8, 8, 1024), java.time.Duration.ofMillis(10))) {
+        try (var h = new GenerateHarness(new EngineConfig(8, 8, 1024), new BatchWindow(10, 3))) {
             h.open();
             h.setProcessingTime(1_000L);
             h.prompt(request("w1", 2, 1, 1L));
             assertThat(io.tessera.jobs.Mailboxes.run(h, 5)).as("no step before the window ends").isZero();
+            h.setProcessingTime(1_002L);
             h.prompt(request("w2", 2, 1, 2L));
+            h.setProcessingTime(1_003L); // the first quiet deadline passed, but w2 came since: the window stays open
+            h.setProcessingTime(1_004L);
             h.prompt(request("w3", 2, 1, 3L));
+            h.setProcessingTime(1_006L);
+            assertThat(io.tessera.jobs.Mailboxes.run(h, 5)).isZero();
             assertThat(h.extractOutputValues()).isEmpty();
-            h.setProcessingTime(1_010L); // the window's timer queues the first step
+            h.setProcessingTime(1_007L); // 3 ms without a request: the window closes and queues the first step
             io.tessera.jobs.Mailboxes.run(h, 2);
             assertThat(h.extractOutputValues()).as("each sample's first token, in one step")
                     .extracting(TokenChunk::getRequestId).containsExactlyInAnyOrder("w1", "w2", "w3");
@@ -110,6 +115,52 @@ class GenerateOperatorTest {
             assertThat(h.extractOutputValues()).extracting(TokenChunk::getRequestId).contains("w4");
             h.endPrompts();
             assertThat(completed(h)).hasSize(4);
+        }
+    }
+
+    /** A lone request waits for the quiet gap only, and a steady trickle cannot hold the window past its longest. */
+    @Test
+    void aBatchWindowEndsAtTheQuietGapOrItsLongestWait() throws Exception {
+        try (var h = new GenerateHarness(new EngineConfig(8, 8, 1024), new BatchWindow(10, 4))) {
+            h.open();
+            h.setProcessingTime(1_000L);
+            h.prompt(request("lone", 2, 1, 1L));
+            h.setProcessingTime(1_003L);
+            assertThat(io.tessera.jobs.Mailboxes.run(h, 5)).isZero();
+            h.setProcessingTime(1_004L);
+            io.tessera.jobs.Mailboxes.run(h, 2); // the step, put off once for pending input
+
+            assertThat(h.extractOutputValues()).as("stepped 4 ms after the lone request").hasSize(1);
+            h.endPrompts();
+        }
+        try (var h = new GenerateHarness(new EngineConfig(8, 8, 1024), new BatchWindow(10, 4))) {
+            h.open();
+            for (int t = 0; t <= 9; t += 3) { // a request every 3 ms: each keeps the quiet gap from closing it
+                h.setProcessingTime(2_000L + t);
+                h.prompt(request("t" + t, 2, 1, t + 1L));
+                assertThat(io.tessera.jobs.Mailboxes.run(h, 5)).isZero();
+            }
+            h.setProcessingTime(2_010L); // the longest wait, though the last request came 1 ms ago
+            io.tessera.jobs.Mailboxes.run(h, 2);
+            assertThat(h.extractOutputValues()).extracting(TokenChunk::getRequestId)
+                    .containsExactlyInAnyOrder("t0", "t3", "t6", "t9");
+            h.endPrompts();
+        }
+    }
+
+    /** Once the queued samples fill the first step's batch, waiting longer cannot add to it: it steps at once. */
+    @Test
+    void aFullFirstBatchClosesTheWindowAtOnce() throws Exception {
+        try (var h = new GenerateHarness(new EngineConfig(2, 8, 1024), new BatchWindow(30, 30))) {
+            h.open();
+            h.setProcessingTime(1_000L);
+            h.prompt(request("f1", 2, 1, 1L));
+            assertThat(io.tessera.jobs.Mailboxes.run(h, 5)).isZero();
+            h.prompt(request("f2", 2, 1, 2L));
+            io.tessera.jobs.Mailboxes.run(h, 2);
+            assertThat(h.extractOutputValues()).as("no time passed").isNotEmpty();
+            h.endPrompts();
+            assertThat(completed(h)).hasSize(2);
         }
     }
 
