@@ -45,76 +45,101 @@ public final class Sampler {
         }
         int n = hi - lo;
         double s = cfg.guidanceScale();
-        double[] p = new double[n];
+        double temperature = cfg.temperature();
+        double[] w = new double[n]; // logits / T, then unnormalised probabilities exp(l / T - max)
         double max = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) {
             double c = cond[condOffset + lo + i];
             double l = uncond == null ? c : uncond[uncondOffset + lo + i] + s * (c - uncond[uncondOffset + lo + i]);
-            p[i] = l / cfg.temperature();
-            if (Double.isNaN(p[i])) {
+            w[i] = l / temperature;
+            if (Double.isNaN(w[i])) {
                 throw new IllegalArgumentException("logit for id " + (lo + i) + " is NaN at position " + position);
             }
-            max = Math.max(max, p[i]);
+            max = Math.max(max, w[i]);
         }
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-            p[i] = Math.exp(p[i] - max);
-            sum += p[i];
-        }
-        for (int i = 0; i < n; i++) {
-            p[i] /= sum;
-        }
-        boolean truncate = (cfg.topK() > 0 && cfg.topK() < n) || cfg.topP() < 1f;
-        if (truncate) {
-            keepTop(p, cfg.topK(), cfg.topP());
-        }
-        double u = CounterRandom.uniform(cfg.seed(), position, CounterRandom.TOKEN_STREAM);
         double total = 0;
-        for (double v : p) {
-            total += v;
+        for (int i = 0; i < n; i++) {
+            w[i] = Math.exp(w[i] - max);
+            total += w[i];
         }
-        double target = u * total;
+        if ((cfg.topK() > 0 && cfg.topK() < n) || cfg.topP() < 1f) {
+            total = keepTop(w, total, cfg.topK(), cfg.topP());
+        }
+        // inverse CDF over the unnormalised weights: the first id whose cumulative weight passes u * total
+        double target = CounterRandom.uniform(cfg.seed(), position, CounterRandom.TOKEN_STREAM) * total;
         double acc = 0;
         int chosen = -1;
         for (int i = 0; i < n; i++) {
-            if (p[i] <= 0) {
+            if (w[i] <= 0) {
                 continue;
             }
-            acc += p[i];
+            acc += w[i];
             chosen = i;
             if (target < acc) {
                 break;
             }
         }
-        return new Draw(lo + chosen, (float) Math.log(p[chosen] / total));
+        return new Draw(lo + chosen, (float) Math.log(w[chosen] / total));
     }
 
-    /** Zeroes every probability outside the top-k and outside the smallest set reaching topP. */
-    private static void keepTop(double[] p, int topK, float topP) {
-        int n = p.length;
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
+    /**
+     * Zeroes every weight outside the top-k and outside the smallest set of the largest weights whose share of the
+     * top-k's mass reaches topP (order: descending weight, ties by ascending id, a total order, so the kept set is
+     * well defined); returns the kept weights' sum.
+     *
+     * <p>How, without sorting boxed ids: sort a primitive copy of the candidate weights to find the cut-off weight;
+     * the kept set is every id above it plus, among ids equal to it, the lowest ids. With top-p alone, weights at
+     * or below {@code (1 - topP) * total / n} are not candidates: all of them together hold at most {@code 1 - topP}
+     * of the mass, so they lie in the dropped tail (a trained model puts almost all of its vocabulary there).
+     */
+    private static double keepTop(double[] w, double total, int topK, float topP) {
+        int n = w.length;
+        boolean topKActive = topK > 0 && topK < n;
+        double floor = topKActive ? Double.NEGATIVE_INFINITY : (1 - topP) * total / n;
+        int m = 0;
+        for (double v : w) {
+            m += v > floor ? 1 : 0;
         }
-        // descending probability, ties by ascending id: a total order, so the kept set is well defined
-        Arrays.sort(order, (a, b) -> p[a] != p[b] ? Double.compare(p[b], p[a]) : Integer.compare(a, b));
-        int keep = topK > 0 ? Math.min(topK, n) : n;
-        if (topP < 1f) {
-            double kept = 0;
-            for (int r = 0; r < keep; r++) {
-                kept += p[order[r]];
+        double[] sorted = new double[m];
+        for (int i = 0, j = 0; i < n; i++) {
+            if (w[i] > floor) {
+                sorted[j++] = w[i];
             }
+        }
+        Arrays.sort(sorted); // ascending: rank r (0 = largest) is sorted[m - 1 - r]
+        int keep = topKActive ? topK : m;
+        double kept = 0;
+        if (topKActive) {
+            for (int r = 0; r < keep; r++) {
+                kept += sorted[m - 1 - r];
+            }
+        } else {
+            kept = total;
+        }
+        if (topP < 1f) {
             double acc = 0;
             for (int r = 0; r < keep; r++) {
-                acc += p[order[r]];
+                acc += sorted[m - 1 - r];
                 if (acc >= topP * kept) {
                     keep = r + 1;
                     break;
                 }
             }
         }
-        for (int r = keep; r < n; r++) {
-            p[order[r]] = 0;
+        double cutoff = sorted[m - keep];
+        int above = 0;
+        for (double v : w) {
+            above += v > cutoff ? 1 : 0;
         }
+        int tiesKept = keep - above;
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            if (w[i] > cutoff || (w[i] == cutoff && tiesKept-- > 0)) {
+                sum += w[i];
+            } else {
+                w[i] = 0;
+            }
+        }
+        return sum;
     }
 }

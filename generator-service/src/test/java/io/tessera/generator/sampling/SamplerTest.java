@@ -81,6 +81,71 @@ class SamplerTest {
         assertThat(seen).isEqualTo(top3);
     }
 
+    /**
+     * Top-k and top-p against their definition, computed here the plain way (ids sorted by descending probability,
+     * ties by ascending id; keep the first k, then the shortest prefix reaching p of their mass): every draw lies
+     * in the kept set and carries its log-probability renormalised over that set. Logits on a coarse grid make
+     * ties, and many equal small logits exercise the cut-off among equals.
+     */
+    @Test
+    void truncationMatchesItsDefinitionIncludingTies() {
+        int n = 400;
+        SplittableRandom r = new SplittableRandom(11);
+        for (int trial = 0; trial < 40; trial++) {
+            float[] l = new float[n];
+            for (int i = 0; i < n; i++) {
+                l[i] = trial % 2 == 0 ? Math.round(r.nextGaussian() * 4) / 2f : (float) (r.nextGaussian() * 3);
+            }
+            int topK = new int[] {0, 1, 7, 60}[trial % 4];
+            float topP = new float[] {1f, 0.95f, 0.5f, 0.1f, 0.99f}[trial % 5];
+            if (topK == 0 && topP == 1f) {
+                topP = 0.8f;
+            }
+            SamplingConfig cfg = new SamplingConfig(0.7f, topK, topP, 1f, trial);
+            double[] p = new double[n];
+            double max = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < n; i++) {
+                max = Math.max(max, l[i] / 0.7);
+            }
+            double sum = 0;
+            for (int i = 0; i < n; i++) {
+                p[i] = Math.exp(l[i] / 0.7 - max);
+                sum += p[i];
+            }
+            Integer[] order = new Integer[n];
+            for (int i = 0; i < n; i++) {
+                order[i] = i;
+                p[i] /= sum;
+            }
+            java.util.Arrays.sort(order, (a, b) -> p[a] != p[b] ? Double.compare(p[b], p[a]) : Integer.compare(a, b));
+            int keep = topK > 0 ? topK : n;
+            double kept = 0;
+            for (int k = 0; k < keep; k++) {
+                kept += p[order[k]];
+            }
+            double acc = 0;
+            for (int k = 0; k < keep; k++) {
+                acc += p[order[k]];
+                if (acc >= topP * kept - 1e-12) {
+                    keep = k + 1;
+                    break;
+                }
+            }
+            Set<Integer> keptIds = new HashSet<>();
+            double keptMass = 0;
+            for (int k = 0; k < keep; k++) {
+                keptIds.add(order[k]);
+                keptMass += p[order[k]];
+            }
+            TokenGrammar any = TokenGrammar.unconstrained(n);
+            for (int pos = 0; pos < 200; pos++) {
+                Sampler.Draw d = Sampler.sample(l, null, cfg, any, pos);
+                assertThat(keptIds).as("trial %d (top-k %d, top-p %s): kept set", trial, topK, topP).contains(d.token());
+                assertThat((double) d.logprob()).isCloseTo(Math.log(p[d.token()] / keptMass), within(1e-4));
+            }
+        }
+    }
+
     @Test
     void topPKeepsTheSmallestSetReachingP() {
         float[] l = new float[V];
