@@ -34,6 +34,12 @@ import org.apache.flink.util.Collector;
  *       incomplete group (counted in {@code groupsTimedOut}) and all its state: nothing waits forever.
  * </ul>
  * Thumbs and ratings are not used by the trainer (they are counted in {@code feedbackIgnored}).
+ *
+ * <p>A group of best-of-N samples ({@code GenerationCompleted.bestOf > 1}) is not a GRPO group: each sample is
+ * the verifier's pick of N draws, not a draw of the policy, so its recorded log-probabilities would make the
+ * clipped ratio and the group-normalised advantages train toward the selection as if the policy had sampled it.
+ * Such groups are completed and cleared as usual but not emitted (counted in {@code bestOfGroupsSkipped});
+ * user preferences between their samples still become DPO pairs (DPO learns from any pair, on-policy or not).
  */
 final class GroupJoinFunction
         extends KeyedProcessFunction<String, Either<GenerationCompleted, Either<Reward, Feedback>>, TrainingItem> {
@@ -52,6 +58,7 @@ final class GroupJoinFunction
     private transient Counter pairsEmitted;
     private transient Counter preferencesDropped;
     private transient Counter feedbackIgnored;
+    private transient Counter bestOfGroupsSkipped;
 
     GroupJoinFunction(PolicyConfig cfg) {
         this.groupTimeoutMs = cfg.groupTimeout().toMillis();
@@ -72,6 +79,7 @@ final class GroupJoinFunction
         groupsEmitted = metrics.counter("groupsEmitted");
         groupsTimedOut = metrics.counter("groupsTimedOut");
         pairsEmitted = metrics.counter("preferencePairs");
+        bestOfGroupsSkipped = metrics.counter("bestOfGroupsSkipped");
         preferencesDropped = metrics.counter("preferencesDropped");
         feedbackIgnored = metrics.counter("feedbackIgnored");
     }
@@ -136,6 +144,16 @@ final class GroupJoinFunction
         }
     }
 
+    /** Any of the group's samples was chosen by a verifier among several candidates. */
+    private boolean bestOfGroup(int n) throws Exception {
+        for (int i = 0; i < n; i++) {
+            if (generations.get(i).getBestOf() > 1) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void maybeEmitGroup(Context ctx, Collector<TrainingItem> out) throws Exception {
         Integer n = groupSize.value();
         if (n == null || Boolean.TRUE.equals(trained.value())) {
@@ -150,8 +168,12 @@ final class GroupJoinFunction
             }
             samples[i] = ScoredSample.of(g, r);
         }
-        out.collect(TrainingItem.group(ctx.getCurrentKey(), samples));
-        groupsEmitted.inc();
+        if (bestOfGroup(n)) {
+            bestOfGroupsSkipped.inc();
+        } else {
+            out.collect(TrainingItem.group(ctx.getCurrentKey(), samples));
+            groupsEmitted.inc();
+        }
         rewards.clear();
         if (retentionMs == 0 && !pendingPreferences.get().iterator().hasNext()) {
             clearAll(ctx);

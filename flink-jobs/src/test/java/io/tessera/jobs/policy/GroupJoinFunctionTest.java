@@ -64,6 +64,26 @@ class GroupJoinFunctionTest {
         }
     }
 
+    /** Best-of-N winners are the verifier's picks, not policy draws: no GRPO group, but preferences still pair. */
+    @Test
+    void aBestOfGroupIsNotTrainedOnWithGrpoButItsPreferencesPair() throws Exception {
+        try (var h = harness(Duration.ofSeconds(60))) {
+            for (int i = 0; i < 2; i++) {
+                h.processElement(in(GenerationCompleted.newBuilder(generation("b", i, 2, 10 * i, 4, 0)).setBestOf(4)
+                        .build()), 0);
+                h.processElement(in(reward("b", i, 0.5 * i, 0)), 0);
+            }
+            assertThat(h.extractOutputValues()).as("no GRPO group from best-of samples").isEmpty();
+            h.processElement(in(preference("b", 1, 0)), 0);
+            assertThat(h.extractOutputValues()).singleElement()
+                    .satisfies(item -> assertThat(item.kind).isEqualTo(TrainingItem.PREFERENCE));
+            h.processElement(in(generation("plain", 0, 1, 10, 4, 0)), 0);
+            h.processElement(in(reward("plain", 0, 0.3, 0)), 0);
+            assertThat(h.extractOutputValues()).extracting(item -> item.kind)
+                    .containsExactly(TrainingItem.PREFERENCE, TrainingItem.GROUP);
+        }
+    }
+
     @Test
     void completedRequestLeavesNoStateWithoutRetention() throws Exception {
         try (var h = harness(Duration.ZERO)) {
