@@ -2,13 +2,11 @@ package io.tessera.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tessera.embedded.EmbeddedKafka;
 import io.tessera.generator.Generator;
 import io.tessera.generator.model.Policy;
 import io.tessera.records.Cancel;
 import io.tessera.records.DeadLetter;
 import io.tessera.records.FinishReason;
-import io.tessera.records.GenerationCompleted;
 import io.tessera.records.GenerationRequest;
 import io.tessera.records.PolicyUpdate;
 import io.tessera.records.SamplingParams;
@@ -24,7 +22,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -33,17 +30,12 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Cancel and hot-swap through Kafka, as {@code tessera up} runs them: an in-process broker and GenerationJob from
@@ -61,22 +53,8 @@ class ControlThroughKafkaIT {
     static final int SWAP_CHUNKS_AFTER = 6;
     static final Duration PATIENCE = Duration.ofMinutes(12);
 
-    static Path work;
-    static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        work = Files.createDirectories(Path.of("target", "tmp", "control-" + UUID.randomUUID()));
-        kafka = EmbeddedKafka.start(work.resolve("kafka"), 0);
-        kafka.createTopics(Topics.ALL);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final TestBroker BROKER = new TestBroker("control");
 
     @Test
     void aCancelStopsARunningRequestAndAPolicyUpdateChangesTheVersionOfLaterChunks() throws Exception {
@@ -94,16 +72,16 @@ class ControlThroughKafkaIT {
         long nextVersion = baseVersion + 1;
         // By reference, as PolicyJob publishes weights over 512 KiB: 17.7 MB inline would cross Flink's network
         // stack as one record and be deserialized on the generate task's thread (~2 s here).
-        Path weightsFile = Files.write(work.resolve("policy-v" + nextVersion + ".bin"), weights);
+        Path weightsFile = Files.write(BROKER.work().resolve("policy-v" + nextVersion + ".bin"), weights);
 
-        Configuration conf = LocalCluster.configuration(work, 0); // a restart would fail the job: none expected
+        Configuration conf = LocalCluster.configuration(BROKER.work(), 0); // a restart would fail the job: none expected
         conf.setString("pipeline.generic-types", "false");
         // The applied policy is checkpointed with its weights (17.7 MB for the default model): file checkpoint
         // storage, as `tessera up` has; the JobManager's in-memory storage stops at 5 MB.
-        conf.setString("execution.checkpointing.dir", work.resolve("checkpoints").toUri().toString());
+        conf.setString("execution.checkpointing.dir", BROKER.work().resolve("checkpoints").toUri().toString());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
         JobConfig cfg = JobConfig.fromArgs(new String[] {
-            "--bootstrap", kafka.bootstrapServers(), "--group-prefix", run, "--checkpoint-interval", "1 s"});
+            "--bootstrap", BROKER.bootstrap(), "--group-prefix", run, "--checkpoint-interval", "1 s"});
         GenerationJob.addToEnvironment(env, cfg);
         JobClient job = env.executeAsync("tessera-control-it");
 
@@ -253,24 +231,10 @@ class ControlThroughKafkaIT {
     }
 
     static KafkaProducer<byte[], byte[]> producer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.POLICY.maxMessageBytes());
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        return new KafkaProducer<>(p);
+        return BROKER.producer();
     }
 
     static KafkaConsumer<byte[], byte[]> consumer() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "control-it-" + UUID.randomUUID());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p);
-        consumer.subscribe(List.of(Topics.TOKENS.name(), Topics.DLQ.name()));
-        return consumer;
+        return BROKER.consumer("read_uncommitted", List.of(Topics.TOKENS.name(), Topics.DLQ.name()));
     }
 }

@@ -2,7 +2,6 @@ package io.tessera.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tessera.embedded.EmbeddedKafka;
 import io.tessera.media.Png;
 import io.tessera.records.DeadLetter;
 import io.tessera.records.GenerationRequest;
@@ -13,7 +12,6 @@ import io.tessera.records.Task;
 import io.tessera.records.TokenChunk;
 import io.tessera.schemas.Topics;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,9 +31,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The thin slice end to end: a real Kafka broker (KRaft, in process) and an embedded Flink cluster running
@@ -45,27 +42,13 @@ class GenerationSliceIT {
 
     static final int FRAMES = 12;
     static final Duration PATIENCE = Duration.ofMinutes(3);
-    static Path work;
-    static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        work = Files.createDirectories(Path.of("target", "tmp", "slice-" + UUID.randomUUID()));
-        kafka = EmbeddedKafka.start(work.resolve("kafka"), 0);
-        kafka.createTopics(Topics.ALL);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final TestBroker BROKER = new TestBroker("slice");
 
     @Test
     void aPromptStreamsOrderedChunksAndDecodedFramesAndGarbageLandsOnTheDlq() throws Exception {
         String requestId = "slice-" + UUID.randomUUID();
-        Observed seen = runSlice(work, kafka.bootstrapServers(), DeliveryGuarantee.AT_LEAST_ONCE, requestId);
+        Observed seen = runSlice(BROKER.work(), BROKER.bootstrap(), DeliveryGuarantee.AT_LEAST_ONCE, requestId);
         TokenChunk last = assertSlice(seen, requestId);
         // Incremental: the consumer had the first chunk before the operator produced the last one.
         assertThat(seen.firstReceivedAtMs()).isLessThanOrEqualTo(last.getEmittedAtMs());
@@ -75,7 +58,7 @@ class GenerationSliceIT {
     @Test
     void exactlyOnceSinksDeliverTheSameSliceAtCheckpointBoundaries() throws Exception {
         String requestId = "slice-eo-" + UUID.randomUUID();
-        Observed seen = runSlice(work, kafka.bootstrapServers(), DeliveryGuarantee.EXACTLY_ONCE, requestId);
+        Observed seen = runSlice(BROKER.work(), BROKER.bootstrap(), DeliveryGuarantee.EXACTLY_ONCE, requestId);
         assertSlice(seen, requestId);
     }
 

@@ -3,7 +3,6 @@ package io.tessera.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.tessera.embedded.EmbeddedKafka;
 import io.tessera.generator.Generator;
 import io.tessera.generator.engine.Admission;
 import io.tessera.generator.engine.EngineConfig;
@@ -23,14 +22,11 @@ import io.tessera.records.Task;
 import io.tessera.records.TokenChunk;
 import io.tessera.schemas.Topics;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,17 +43,12 @@ import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 4's recovery proof on real components: an in-process Kafka broker and a local Flink cluster
@@ -80,22 +71,8 @@ class RecoveryIT {
     static final EngineConfig ENGINE = new EngineConfig(4, 4, 1024);
     static final Duration PATIENCE = Duration.ofMinutes(4);
 
-    static Path work;
-    static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        work = Files.createDirectories(Path.of("target", "tmp", "recovery-" + UUID.randomUUID()));
-        kafka = EmbeddedKafka.start(work.resolve("kafka"), 0);
-        kafka.createTopics(Topics.ALL);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final TestBroker BROKER = new TestBroker("recovery");
 
     @Test
     void aTaskFailureMidGenerationLosesDuplicatesAndContradictsNoToken() throws Exception {
@@ -103,12 +80,12 @@ class RecoveryIT {
         List<GenerationRequest> requests = requests(run);
         FailOnceAfter.reset();
 
-        Configuration conf = LocalCluster.configuration(work, 3);
+        Configuration conf = LocalCluster.configuration(BROKER.work(), 3);
         conf.setString("pipeline.generic-types", "false");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
         env.enableCheckpointing(300, CheckpointingMode.EXACTLY_ONCE);
         JobConfig cfg = JobConfig.fromArgs(new String[] {
-            "--bootstrap", kafka.bootstrapServers(), "--group-prefix", run, "--delivery", "at-least-once"})
+            "--bootstrap", BROKER.bootstrap(), "--group-prefix", run, "--delivery", "at-least-once"})
                 .withEngine(ENGINE);
         DataStream<RawRecord> prompts = KafkaIo.read(env, cfg, Topics.PROMPTS.name(), GenerationJob.NAME);
         GenerationJob.Outputs out = GenerationJob.pipeline(prompts, cfg, TestGenerators.loader());
@@ -218,11 +195,7 @@ class RecoveryIT {
     }
 
     static void publish(List<GenerationRequest> requests) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+        try (KafkaProducer<byte[], byte[]> producer = BROKER.producer()) {
             for (GenerationRequest r : requests) {
                 producer.send(new ProducerRecord<>(Topics.PROMPTS.name(),
                         r.getRequestId().getBytes(StandardCharsets.UTF_8), Topics.PROMPTS.codec().encode(r)));
@@ -242,18 +215,11 @@ class RecoveryIT {
     static Consumed consumeUntilComplete(JobClient job, List<GenerationRequest> requests) throws Exception {
         String prefix = requests.get(0).getRequestId().substring(0, requests.get(0).getRequestId().lastIndexOf('-'));
         int samples = requests.stream().mapToInt(r -> r.getSampling().getSamples()).sum();
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "recovery-it-" + UUID.randomUUID());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         Consumed seen = new Consumed(new HashMap<>(), new HashMap<>());
         java.util.Set<String> finals = new java.util.HashSet<>();
         long deadline = System.nanoTime() + PATIENCE.toNanos();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
-            consumer.subscribe(List.of(Topics.TOKENS.name(), Topics.GENERATIONS.name(), Topics.DLQ.name()));
+        try (KafkaConsumer<byte[], byte[]> consumer = BROKER.consumer("read_uncommitted",
+                List.of(Topics.TOKENS.name(), Topics.GENERATIONS.name(), Topics.DLQ.name()))) {
             while (finals.size() < samples || seen.completed().size() < samples) {
                 assertThat(System.nanoTime()).as("all %d samples finished within %s; %d final chunks, %d completions",
                         samples, PATIENCE, finals.size(), seen.completed().size()).isLessThan(deadline);

@@ -2,7 +2,7 @@ package io.tessera.jobs.reward;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tessera.embedded.EmbeddedKafka;
+import io.tessera.jobs.TestBroker;
 import io.tessera.generator.world.Clip;
 import io.tessera.jobs.JobConfig;
 import io.tessera.jobs.LocalCluster;
@@ -11,29 +11,21 @@ import io.tessera.records.GenerationCompleted;
 import io.tessera.records.Reward;
 import io.tessera.schemas.Topics;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * RewardJob from its {@code addToEnvironment} entry point on a local cluster against a real broker:
@@ -42,22 +34,8 @@ import org.junit.jupiter.api.Test;
  */
 class RewardJobIT {
     static final Duration PATIENCE = Duration.ofMinutes(4);
-    static Path work;
-    static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        work = Files.createDirectories(Path.of("target", "tmp", "reward-it-" + UUID.randomUUID()));
-        kafka = EmbeddedKafka.start(work.resolve("kafka"), 0);
-        kafka.createTopics(Topics.ALL);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final TestBroker BROKER = new TestBroker("reward-it");
 
     @Test
     void generationsBecomeRewardsAndBadRecordsDeadLetters() throws Exception {
@@ -67,10 +45,10 @@ class RewardJobIT {
         List<Integer> broken = new ArrayList<>(tokens);
         broken.set(16, tokens.get(0)); // a video token where the frame's audio token belongs
 
-        Configuration conf = LocalCluster.configuration(work, 2);
+        Configuration conf = LocalCluster.configuration(BROKER.work(), 2);
         conf.setString("pipeline.generic-types", "false");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
-        JobConfig cfg = JobConfig.fromArgs(new String[] {"--bootstrap", kafka.bootstrapServers(),
+        JobConfig cfg = JobConfig.fromArgs(new String[] {"--bootstrap", BROKER.bootstrap(),
             "--checkpoint-interval", "1 s", "--group-prefix", run});
         RewardJob.addToEnvironment(env, cfg);
         JobClient job = env.executeAsync("tessera-reward-it");
@@ -111,11 +89,7 @@ class RewardJobIT {
     }
 
     static void publish(List<GenerationCompleted> generations, String run) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+        try (KafkaProducer<byte[], byte[]> producer = BROKER.producer()) {
             producer.send(new ProducerRecord<>(Topics.GENERATIONS.name(),
                     ("garbage-" + run).getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0xC3, 0x01, 9, 9}));
             for (GenerationCompleted g : generations) {
@@ -127,15 +101,9 @@ class RewardJobIT {
     }
 
     static void consume(String run, List<Reward> rewards, List<DeadLetter> letters) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, run + "-reader");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         long deadline = System.nanoTime() + PATIENCE.toNanos();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
-            consumer.subscribe(List.of(Topics.REWARDS.name(), Topics.DLQ.name()));
+        try (KafkaConsumer<byte[], byte[]> consumer = BROKER.consumer("read_uncommitted",
+                List.of(Topics.REWARDS.name(), Topics.DLQ.name()))) {
             while (rewards.size() < 2 || letters.size() < 2) {
                 assertThat(System.nanoTime()).as("2 rewards and 2 dead letters within %s; saw %s and %s", PATIENCE,
                         rewards, letters).isLessThan(deadline);
