@@ -94,7 +94,8 @@ public final class GenerationJob {
                 .keyBy(GenerationJob::requestKey, Types.STRING)
                 .connect(chunks.keyBy(MediaChunk::getRequestId, Types.STRING))
                 .process(new ConditionAssembler(cfg.conditionTimeout().toMillis(), cfg.conditionMaxFrames(),
-                        cfg.conditionMaxImageSide()), TypeInformation.of(ConditionedRequest.class))
+                        cfg.conditionMaxImageSide(), cfg.conditionDedupRetention().toMillis()),
+                        TypeInformation.of(ConditionedRequest.class))
                 .name("assemble-conditioning")
                 .uid(NAME + "-assemble-conditioning");
         SingleOutputStreamOperator<Cancel> cancels = control

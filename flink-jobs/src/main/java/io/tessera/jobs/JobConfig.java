@@ -28,6 +28,7 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  * @param gapTimeout            {@link JobOptions#GAP_TIMEOUT}
  * @param doneRetention         {@link JobOptions#DONE_RETENTION}
  * @param conditionTimeout      {@link JobOptions#CONDITION_TIMEOUT}
+ * @param conditionDedupRetention {@link JobOptions#CONDITION_DEDUP_RETENTION}
  * @param conditionMaxFrames    {@link JobOptions#CONDITION_MAX_FRAMES}
  * @param conditionMaxImageSide {@link JobOptions#CONDITION_MAX_IMAGE_SIDE}
  * @param dlqTopic              {@link JobOptions#DLQ_TOPIC}
@@ -54,6 +55,7 @@ public record JobConfig(
         Duration gapTimeout,
         Duration doneRetention,
         Duration conditionTimeout,
+        Duration conditionDedupRetention,
         int conditionMaxFrames,
         int conditionMaxImageSide,
         String dlqTopic,
@@ -103,6 +105,9 @@ public record JobConfig(
         }
         if (conditionTimeout == null || conditionTimeout.toMillis() < 1) {
             throw invalid(JobOptions.CONDITION_TIMEOUT, conditionTimeout, ">= 1 ms");
+        }
+        if (conditionDedupRetention == null || conditionDedupRetention.isNegative()) {
+            throw invalid(JobOptions.CONDITION_DEDUP_RETENTION, conditionDedupRetention, ">= 0 ms");
         }
         if (conditionMaxFrames < 1) {
             throw invalid(JobOptions.CONDITION_MAX_FRAMES, conditionMaxFrames, ">= 1");
@@ -154,6 +159,7 @@ public record JobConfig(
                 conf.get(JobOptions.GAP_TIMEOUT),
                 conf.get(JobOptions.DONE_RETENTION),
                 conf.get(JobOptions.CONDITION_TIMEOUT),
+                conf.get(JobOptions.CONDITION_DEDUP_RETENTION),
                 conf.get(JobOptions.CONDITION_MAX_FRAMES),
                 conf.get(JobOptions.CONDITION_MAX_IMAGE_SIDE),
                 conf.get(JobOptions.DLQ_TOPIC),
@@ -187,8 +193,8 @@ public record JobConfig(
     public JobConfig withEngine(EngineConfig next) {
         return new JobConfig(bootstrapServers, groupPrefix, checkpointInterval, delivery, transactionalIdPrefix,
                 startingOffsets, next.maxBatch(), next.maxQueue(), next.maxSequenceLength(), maxFrames, maxSamples,
-                audioFramesPerChunk, gapTimeout, doneRetention, conditionTimeout, conditionMaxFrames,
-                conditionMaxImageSide, dlqTopic, modelDir, parallelism, bufferTimeout, engineBatchWindow, engineBatchQuiet,
+                audioFramesPerChunk, gapTimeout, doneRetention, conditionTimeout, conditionDedupRetention,
+                conditionMaxFrames, conditionMaxImageSide, dlqTopic, modelDir, parallelism, bufferTimeout, engineBatchWindow, engineBatchQuiet,
                 next.swapPrefillTokens());
     }
 
@@ -196,8 +202,8 @@ public record JobConfig(
     public JobConfig withDelivery(DeliveryGuarantee next) {
         return new JobConfig(bootstrapServers, groupPrefix, checkpointInterval, next, transactionalIdPrefix,
                 startingOffsets, engineMaxBatch, engineMaxQueue, engineMaxSequence, maxFrames, maxSamples,
-                audioFramesPerChunk, gapTimeout, doneRetention, conditionTimeout, conditionMaxFrames,
-                conditionMaxImageSide, dlqTopic, modelDir, parallelism, bufferTimeout, engineBatchWindow, engineBatchQuiet,
+                audioFramesPerChunk, gapTimeout, doneRetention, conditionTimeout, conditionDedupRetention,
+                conditionMaxFrames, conditionMaxImageSide, dlqTopic, modelDir, parallelism, bufferTimeout, engineBatchWindow, engineBatchQuiet,
                 engineSwapPrefillTokens);
     }
 
@@ -205,7 +211,8 @@ public record JobConfig(
     public JobConfig withConditionTimeout(Duration next) {
         return new JobConfig(bootstrapServers, groupPrefix, checkpointInterval, delivery, transactionalIdPrefix,
                 startingOffsets, engineMaxBatch, engineMaxQueue, engineMaxSequence, maxFrames, maxSamples,
-                audioFramesPerChunk, gapTimeout, doneRetention, next, conditionMaxFrames, conditionMaxImageSide,
+                audioFramesPerChunk, gapTimeout, doneRetention, next, conditionDedupRetention, conditionMaxFrames,
+                conditionMaxImageSide,
                 dlqTopic, modelDir, parallelism, bufferTimeout, engineBatchWindow, engineBatchQuiet,
                 engineSwapPrefillTokens);
     }

@@ -113,6 +113,16 @@ public final class JobOptions {
             .withDescription("DecodeJob: how long a finished sample keeps a one-field marker so late"
                     + " repeats of its chunks are dropped; 0 clears all state at the final chunk.");
 
+    public static final ConfigOption<Duration> CONDITION_DEDUP_RETENTION =
+            ConfigOptions.key("condition.dedup-retention")
+            .durationType()
+            .defaultValue(Duration.ofMinutes(5))
+            .withDescription("GenerationJob: how long the conditioning assembler remembers a request it assembled"
+                    + " (a small marker; its media are freed at once), so that a repeat of the request or of its"
+                    + " media within that time is dropped as a duplicate, and another request under the same id"
+                    + " is dead-lettered at once, instead of waiting condition.timeout for media that already came"
+                    + " (0 = forget at once).");
+
     public static final ConfigOption<Duration> CONDITION_TIMEOUT = ConfigOptions.key("condition.timeout")
             .durationType()
             .defaultValue(Duration.ofSeconds(30))

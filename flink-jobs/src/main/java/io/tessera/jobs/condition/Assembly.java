@@ -22,6 +22,12 @@ public class Assembly {
      * dead-lettered at once and its media dropped; the request is dead-lettered with this reason on arrival.
      */
     public String failure;
+    /**
+     * Processing time the request left assembled, 0 before. Afterwards only this marker (and the request) stay,
+     * for {@code condition.dedup-retention}, so that a repeat of the request or of its media is dropped as a
+     * duplicate instead of waiting for media that will not come again.
+     */
+    public long assembledAt;
 
     public Assembly() {}
 }

@@ -38,7 +38,10 @@ import org.slf4j.LoggerFactory;
  *       at the same index are a conflict.
  *   <li>When the request and every chunk it promised are in, the request leaves with its frames (index
  *       order) and audio (chunks concatenated in index order) as a {@link ConditionedRequest}, and the key's
- *       state and timer are cleared. A request that promised nothing leaves at once, touching no state.
+ *       media and timer are cleared. With a dedup retention ({@code condition.dedup-retention}) a marker stays
+ *       that long: a repeat of the request (same bytes) or of its media is then dropped as a duplicate, and
+ *       another request under the same id is dead-lettered at once, instead of waiting for media that already
+ *       came and went. A request that promised nothing leaves at once, touching no state.
  *   <li>A processing-time timer {@code timeout} after the key's first record ends the wait: a request still
  *       incomplete is dead-lettered with what is missing; media whose request never came is dead-lettered as
  *       orphaned. Either way the state is cleared.
@@ -58,6 +61,7 @@ public final class ConditionAssembler
     private final long timeoutMs;
     private final int maxFrames;
     private final int maxImageSide;
+    private final long dedupRetentionMs;
 
     private transient MediaDecoder decoder;
     private transient RecordCodec<GenerationRequest> requestCodec;
@@ -75,10 +79,20 @@ public final class ConditionAssembler
      * @param maxImageSide {@code condition.max-image-side}
      */
     public ConditionAssembler(long timeoutMs, int maxFrames, int maxImageSide) {
-        if (timeoutMs < 1 || maxFrames < 1 || maxImageSide < 1) {
-            throw new IllegalArgumentException("timeoutMs, maxFrames and maxImageSide must be >= 1, got "
-                    + timeoutMs + ", " + maxFrames + ", " + maxImageSide);
+        this(timeoutMs, maxFrames, maxImageSide, 0);
+    }
+
+    /**
+     * @param dedupRetentionMs {@code condition.dedup-retention}: how long an assembled request is remembered (0:
+     *                         its state is cleared at once)
+     */
+    public ConditionAssembler(long timeoutMs, int maxFrames, int maxImageSide, long dedupRetentionMs) {
+        if (timeoutMs < 1 || maxFrames < 1 || maxImageSide < 1 || dedupRetentionMs < 0) {
+            throw new IllegalArgumentException("timeoutMs, maxFrames and maxImageSide must be >= 1 and"
+                    + " dedupRetentionMs >= 0, got " + timeoutMs + ", " + maxFrames + ", " + maxImageSide + ", "
+                    + dedupRetentionMs);
         }
+        this.dedupRetentionMs = dedupRetentionMs;
         this.timeoutMs = timeoutMs;
         this.maxFrames = maxFrames;
         this.maxImageSide = maxImageSide;
@@ -116,6 +130,17 @@ public final class ConditionAssembler
             a = new Assembly();
         }
         byte[] encoded = requestCodec.encode(r);
+        if (a.assembledAt > 0) {
+            if (Arrays.equals(a.request, encoded)) {
+                duplicates.inc();
+                LOG.debug("request {} repeated after it was assembled; dropped", r.getRequestId());
+            } else {
+                deadLetterRequest(ctx, r, "another request with id " + r.getRequestId() + " was already assembled"
+                        + " and sent to generation at " + java.time.Instant.ofEpochMilli(a.assembledAt)
+                        + "; request ids must be unique");
+            }
+            return;
+        }
         if (a.request != null) {
             if (Arrays.equals(a.request, encoded)) {
                 duplicates.inc();
@@ -149,6 +174,11 @@ public final class ConditionAssembler
         Assembly a = assembly.value();
         if (a == null) {
             a = new Assembly();
+        }
+        if (a.assembledAt > 0) {
+            duplicates.inc(); // its request was assembled already: a repeat (or a straggler) changes nothing
+            LOG.debug("{} arrived after its request was assembled; dropped", MediaDecoder.describe(c));
+            return;
         }
         a.chunksSeen++;
         if (a.failure != null) {
@@ -204,6 +234,10 @@ public final class ConditionAssembler
         }
         a.timer = 0; // fired: nothing to delete
         String requestId = ctx.getCurrentKey();
+        if (a.assembledAt > 0) {
+            clear(ctx, a); // the dedup retention of an assembled request ended
+            return;
+        }
         if (a.request != null) {
             GenerationRequest r = requestCodec.decode(a.request);
             deadLetterRequest(ctx, r, "conditioning media incomplete after " + timeoutMs + " ms: " + missing(r));
@@ -322,7 +356,19 @@ public final class ConditionAssembler
         }
         out.collect(ConditionedRequest.of(r, pixels, sound));
         assembled.inc();
-        clear(ctx, a);
+        if (dedupRetentionMs == 0) {
+            clear(ctx, a);
+            return true;
+        }
+        frames.clear();
+        audio.clear();
+        if (a.timer != 0) {
+            ctx.timerService().deleteProcessingTimeTimer(a.timer);
+        }
+        a.assembledAt = ctx.timerService().currentProcessingTime();
+        a.timer = a.assembledAt + dedupRetentionMs;
+        ctx.timerService().registerProcessingTimeTimer(a.timer);
+        assembly.update(a);
         return true;
     }
 

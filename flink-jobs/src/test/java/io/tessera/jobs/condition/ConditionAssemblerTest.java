@@ -108,6 +108,43 @@ class ConditionAssemblerTest {
         }
     }
 
+    /**
+     * With a dedup retention, an assembled request leaves a marker (its media freed): a repeat of the request or
+     * of its media is dropped as a duplicate, another request under the same id is dead-lettered at once, and the
+     * marker and its timer are gone when the retention ends. Without the marker, the repeat would wait
+     * condition.timeout for media that already came and then be dead-lettered as incomplete.
+     */
+    @Test
+    void anAssembledRequestIsRememberedSoRepeatsAreDroppedNotDeadLettered() throws Exception {
+        long retention = 120_000L;
+        try (var h = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
+                new ConditionAssembler(TIMEOUT_MS, MAX_FRAMES, 1024, retention),
+                GenerationRequest::getRequestId, MediaChunk::getRequestId, Types.STRING)) {
+            h.setProcessingTime(1_000L);
+            h.open();
+            GenerationRequest r = request("dup", Task.IMAGE_TO_VIDEO, 1, 0, 4);
+            byte[] image = png(image(64, Color.CYAN, 0));
+            send(h, r);
+            send(h, frame("dup", 0, 1, image));
+            assertThat(h.extractOutputValues()).hasSize(1);
+            assertThat(h.numProcessingTimeTimers()).as("only the marker's timer").isEqualTo(1);
+
+            h.setProcessingTime(1_000L + TIMEOUT_MS + 1); // long after its media was consumed
+            send(h, r); // the same request again
+            send(h, frame("dup", 0, 1, image)); // and its image again
+            h.setProcessingTime(1_000L + 2 * TIMEOUT_MS + 2); // past a conditioning timeout for the repeat
+            assertThat(h.extractOutputValues()).as("nothing generated twice").hasSize(1);
+            assertThat(dead(h)).as("a repeat is not an incomplete request").isEmpty();
+
+            send(h, request("dup", Task.IMAGE_TO_VIDEO, 1, 0, 8)); // another request under the same id
+            assertThat(dead(h)).singleElement().satisfies(d -> assertThat(d.getReason())
+                    .contains("another request with id dup was already assembled").contains("unique"));
+
+            h.setProcessingTime(1_000L + retention + 1);
+            assertCleared(h);
+        }
+    }
+
     @Test
     void theRequestFirstThenItsImage() throws Exception {
         try (var h = harness()) {
