@@ -58,6 +58,11 @@ public final class Tessera {
     }
     String command = args[0];
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    java.util.Optional<String> help = CommandHelp.requested(command, rest);
+    if (help.isPresent()) {
+      out.print(help.get());
+      return OK;
+    }
     try {
       return switch (command) {
         case "up" -> UpCommand.run(rest, out);

@@ -35,6 +35,25 @@ class TesseraTest {
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("--data-dir", "--bootstrap HOST:PORT", "--flink");
   }
 
+  /** Every command and subcommand answers --help with its usage, exit 0, and runs nothing. */
+  @Test
+  void everyCommandAndSubcommandAnswersHelp() {
+    String[][] commands = {{"train"}, {"eval"}, {"rl"}, {"bench"}, {"bench", "engine"}, {"bench", "pipeline"},
+        {"score"}, {"score", "serve"}, {"score", "train"}, {"score", "agreement"}, {"score", "best-of"},
+        {"generate"}, {"prompt"}, {"status"}, {"feedback"}, {"tail"}};
+    for (String[] command : commands) {
+      out.reset();
+      String[] argv = java.util.stream.Stream.concat(java.util.Arrays.stream(command), java.util.stream.Stream.of("--help"))
+          .toArray(String[]::new);
+      assertThat(run(argv)).as("%s --help", String.join(" ", command)).isZero();
+      assertThat(out.toString(StandardCharsets.UTF_8)).as("%s --help", String.join(" ", command))
+          .startsWith("Usage: tessera " + String.join(" ", command));
+    }
+    out.reset();
+    assertThat(run("score", "serve", "-h")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("--port P", "8091");
+  }
+
   @Test
   void usageErrorsExitWithTwoAndOneLine() {
     assertThat(run()).isEqualTo(Tessera.USAGE);
