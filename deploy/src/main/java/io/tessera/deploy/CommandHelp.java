@@ -11,8 +11,8 @@ import java.util.Optional;
  */
 final class CommandHelp {
 
-  private static final Map<String, String> USAGE = Map.of(
-      "train", """
+  private static final Map<String, String> USAGE = Map.ofEntries(
+      Map.entry("train", """
           Usage: tessera train [--out DIR] [--install] [options]
 
           Trains the default transformer on the world's training mix (all four tasks, classifier-free
@@ -34,8 +34,8 @@ final class CommandHelp {
             --seed N               data order and initial weights (default 1)
             --checkpoint-every N   steps between checkpoints (default 500)
             --log-every N          steps between progress lines (default 10)
-          """,
-      "eval", """
+          """),
+      Map.entry("eval", """
           Usage: tessera eval [--model DIR] [options]
 
           Generates clips for the world's held-out combinations and a sample of training ones, every task,
@@ -50,8 +50,8 @@ final class CommandHelp {
             --top-k K              0 = off (default 0)
             --top-p P              (default 0.95)
             --guidance G           classifier-free guidance scale, 1 = off (default 5)
-          """,
-      "rl", """
+          """),
+      Map.entry("rl", """
           Usage: tessera rl [--minutes M] [options]
 
           The online RL loop on a local stack (Kafka broker, GenerationJob, RewardJob and PolicyJob in one
@@ -68,13 +68,13 @@ final class CommandHelp {
             --lr X                 learning rate (default 1e-4)
             --max-staleness K      drop samples from a policy more than K versions old (default 2)
             --out DIR              output folder (default tessera-rl)
-          """,
-      "bench", """
+          """),
+      Map.entry("bench", """
           Usage: tessera bench engine|pipeline [options]
 
           'bench engine --help' and 'bench pipeline --help' list each one's options.
-          """,
-      "bench engine", """
+          """),
+      Map.entry("bench engine", """
           Usage: tessera bench engine [options]
 
           Tokens/s of the engine at batch 1, 8 and 32 (default architecture, random weights) against
@@ -87,8 +87,8 @@ final class CommandHelp {
             --new-tokens N         tokens generated per request (default 64)
             --vocab N              vocabulary size (default 2400)
             --seed N               (default 1)
-          """,
-      "bench pipeline", """
+          """),
+      Map.entry("bench pipeline", """
           Usage: tessera bench pipeline [options]
 
           The same text-to-video prompts through the whole pipeline (embedded Kafka, local Flink cluster,
@@ -100,13 +100,13 @@ final class CommandHelp {
             --prompts N            prompts per round (default 16)
             --frames N             frames per prompt (default 8)
             --rounds N             measured rounds per side (default 4)
-          """,
-      "score", """
+          """),
+      Map.entry("score", """
           Usage: tessera score serve|train|agreement|best-of [options]
 
           'score COMMAND --help' lists each one's options.
-          """,
-      "score serve", """
+          """),
+      Map.entry("score serve", """
           Usage: tessera score serve [--port P] [--host H] [--weight.KEY W ...]
 
           The reward scorers as an HTTP service: POST /v1/score (a clip's frames and audio, and its prompt)
@@ -117,8 +117,8 @@ final class CommandHelp {
             --host H               address to bind (default 127.0.0.1)
             --weight.adherence W   and --weight.temporal, --weight.av-sync, --weight.learned: the reward's
                                    weights (defaults 0.6, 0.2, 0.2, 0)
-          """,
-      "score train", """
+          """),
+      Map.entry("score train", """
           Usage: tessera score train [options]
 
           Trains the learned adherence scorer on the world's training clips and measures its agreement with
@@ -132,8 +132,8 @@ final class CommandHelp {
             --seed N               (default 7)
             --eval-clips N         held-out clips for the agreement table (default 40)
             --out DIR              where the weights go (default: reward-service's resources)
-          """,
-      "score agreement", """
+          """),
+      Map.entry("score agreement", """
           Usage: tessera score agreement [--weights FILE] [--clips N]
 
           How well the learned scorer agrees with the detector on held-out clips, per attribute.
@@ -141,8 +141,8 @@ final class CommandHelp {
           Options:
             --weights FILE         learned scorer weights (default: the shipped ones)
             --clips N              held-out clips (default 40)
-          """,
-      "score best-of", """
+          """),
+      Map.entry("score best-of", """
           Usage: tessera score best-of [options]
 
           Held-out adherence of best-of-N (verifier: the reward, or the learned scorer) against N = 1.
@@ -156,7 +156,7 @@ final class CommandHelp {
             --temperature T        (default 0.8)
             --top-p P              (default 0.95)
             --model DIR            model directory (default: the shipped model)
-          """);
+          """));
 
   private CommandHelp() {}
 
