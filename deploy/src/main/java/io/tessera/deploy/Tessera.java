@@ -6,8 +6,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code tessera} command: {@code up}, {@code topics}, {@code prompt}, {@code help}. Exit codes: 0 success,
- * 1 failure, 2 usage error. Errors are one line that says what to do; the stack trace goes to the debug log.
+ * The {@code tessera} command: {@code up}, {@code topics}, {@code prompt}, {@code policy}, {@code help}. Exit codes:
+ * 0 success, 1 failure, 2 usage error. Errors are one line that says what to do; the stack trace goes to the debug log.
  */
 public final class Tessera {
 
@@ -31,6 +31,8 @@ public final class Tessera {
         score    'score serve': the reward scorers as an HTTP service (POST /v1/score);
                  'score train': train the learned adherence scorer; 'score agreement': how well it agrees
                  with the detector; 'score best-of': held-out adherence of best-of-N against N=1
+        policy   'policy publish [--model-dir DIR] [--version N]': new weights (a trained model, or the shipped
+                 one under a new version) on tessera.policy; the running generators swap them in, no restart
         rl       'rl --minutes M': the online RL loop (generation, rewards, GRPO) on a local stack, printing
                  reward and adherence per policy version; last line reward_gain=.. adherence_before=..
         bench    'bench engine': tokens/s at batch 1, 8 and 32 against one request at a time;
@@ -82,6 +84,7 @@ public final class Tessera {
         }
         case "bench" -> bench(rest, out);
         case "rl" -> RlCommand.run(rest, out);
+        case "policy" -> PolicyCommand.run(rest, out);
         case "score" -> score(rest);
         case "help", "--help", "-h" -> {
           out.print(HELP);

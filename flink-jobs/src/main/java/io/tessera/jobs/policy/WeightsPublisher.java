@@ -17,9 +17,10 @@ import java.util.Map;
  * {@link Policy#toBytes()} inline when at most {@code inlineMaxBytes}, else written atomically to
  * {@code <dir>/<name>-v<version>.bin} and referenced by a {@code file:} URI; in both cases the SHA-256 of the
  * bytes (the generator verifies it before swapping) and the generator's model id. Only the newest
- * {@code keep} files stay on disk.
+ * {@code keep} files stay on disk. Public for {@code tessera policy publish} (module deploy), which publishes a
+ * model directory the same way ({@code inlineMaxBytes} -1: always by file).
  */
-final class WeightsPublisher {
+public final class WeightsPublisher {
     private final String policyName;
     private final String modelId;
     private final int inlineMaxBytes;
@@ -27,7 +28,7 @@ final class WeightsPublisher {
     private final int keep;
     private final Deque<Path> written = new ArrayDeque<>();
 
-    WeightsPublisher(String policyName, String modelId, int inlineMaxBytes, Path dir, int keep) {
+    public WeightsPublisher(String policyName, String modelId, int inlineMaxBytes, Path dir, int keep) {
         this.policyName = policyName;
         this.modelId = modelId;
         this.inlineMaxBytes = inlineMaxBytes;
@@ -35,7 +36,7 @@ final class WeightsPublisher {
         this.keep = keep;
     }
 
-    PolicyUpdate update(Policy policy, long baseVersion, Map<String, Double> metrics) {
+    public PolicyUpdate update(Policy policy, long baseVersion, Map<String, Double> metrics) {
         byte[] bytes = policy.toBytes();
         PolicyUpdate.Builder b = PolicyUpdate.newBuilder()
                 .setPolicyName(policyName)
