@@ -40,7 +40,7 @@ class TesseraTest {
   void everyCommandAndSubcommandAnswersHelp() {
     String[][] commands = {{"train"}, {"eval"}, {"rl"}, {"bench"}, {"bench", "engine"}, {"bench", "pipeline"},
         {"score"}, {"score", "serve"}, {"score", "train"}, {"score", "agreement"}, {"score", "best-of"},
-        {"generate"}, {"prompt"}, {"status"}, {"feedback"}, {"tail"}};
+        {"generate"}, {"prompt"}, {"status"}, {"feedback"}, {"tail"}, {"policy", "publish"}};
     for (String[] command : commands) {
       out.reset();
       String[] argv = java.util.stream.Stream.concat(java.util.Arrays.stream(command), java.util.stream.Stream.of("--help"))
