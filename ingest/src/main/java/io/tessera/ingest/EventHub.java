@@ -116,6 +116,29 @@ final class EventHub implements AutoCloseable {
         notifyIfFinished(log);
     }
 
+    /**
+     * A dead letter of a request this hub follows, from {@code tessera.prompts} (the request itself was refused or
+     * dropped by a job: validation, conditioning, the engine): its stream gets {@code failed} with the reason,
+     * then {@code done}, and its slot is freed. Without it the stream would wait for results that never come.
+     * Dead letters of other sources (one bad media chunk, a reward that could not be computed) do not end a stream.
+     */
+    synchronized void onDeadLetter(io.tessera.records.DeadLetter d) {
+        String requestId = d.getRequestId();
+        if (requestId == null || !io.tessera.schemas.Topics.PROMPTS.name().equals(d.getSourceTopic())) {
+            return;
+        }
+        RequestLog log = logs.get(requestId);
+        if (log == null || log.done) {
+            return; // not followed here (or evicted), or already over
+        }
+        publish(log, new SseEvent(log.nextId++, SseEvent.FAILED, EventJson.failed(d)));
+        log.done = true;
+        publish(log, new SseEvent(log.nextId++, SseEvent.DONE, EventJson.done(log.requestId, log.expectedSamples)));
+        log.subscribers.clear(); // they have done queued; their streams end after writing it
+        notifyIfFinished(log);
+        evict(log);
+    }
+
     private void notifyIfFinished(RequestLog log) {
         if (!log.finishNotified && (log.done || log.allCompleted())) {
             log.finishNotified = true;

@@ -81,6 +81,12 @@ final class EventJson {
         return Json.write(Json.object().put("requestId", requestId).put("samples", samples));
     }
 
+    /** {@code failed}: the job dead-lettered the request; the stage that did and its reason. */
+    static String failed(io.tessera.records.DeadLetter d) {
+        return Json.write(Json.object().put("requestId", d.getRequestId()).put("stage", d.getStage())
+                .put("reason", d.getReason()).put("failedAtMs", d.getFailedAtMs()));
+    }
+
     /** {@code error}: why this stream ends early. */
     static String error(String message) {
         return Json.write(Json.object().put("error", message));

@@ -21,16 +21,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's one reader of results: assigns every partition of tessera.tokens, tessera.media.out and
- * tessera.generations (no consumer group, nothing committed), starts at the end offsets as of gateway start, and
- * hands each record to the {@link EventHub}. A record that does not decode is logged and skipped; the jobs that
+ * The gateway's one reader of results: assigns every partition of tessera.tokens, tessera.media.out,
+ * tessera.generations and tessera.dlq (a refused request ends its stream) (no consumer group, nothing committed),
+ * starts at the end offsets as of gateway start, and hands each record to the {@link EventHub}. A record that does not decode is logged and skipped; the jobs that
  * write these topics own their dead letters.
  */
 final class ResultConsumer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ResultConsumer.class);
     static final List<String> TOPICS = List.of(Topics.TOKENS.name(), Topics.MEDIA_OUT.name(),
-            Topics.GENERATIONS.name());
+            Topics.GENERATIONS.name(), Topics.DLQ.name());
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final EventHub hub;
@@ -105,6 +105,8 @@ final class ResultConsumer implements AutoCloseable {
             } else if (topic.equals(Topics.GENERATIONS.name())) {
                 GenerationCompleted g = Topics.GENERATIONS.codec().decode(r.value());
                 hub.onCompleted(g);
+            } else if (topic.equals(Topics.DLQ.name())) {
+                hub.onDeadLetter(Topics.DLQ.codec().decode(r.value()));
             } else {
                 LOG.warn("record from unexpected topic {}", topic);
             }

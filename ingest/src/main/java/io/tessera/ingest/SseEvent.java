@@ -14,6 +14,8 @@ final class SseEvent {
     static final String AUDIO = "audio";
     static final String COMPLETED = "completed";
     static final String DONE = "done";
+    /** The request was dead-lettered (refused or dropped by a job): why and where; {@code done} follows. */
+    static final String FAILED = "failed";
     static final String ERROR = "error";
     /** Not part of the request's stream: tells a resuming client that events it asked for are gone. */
     static final String GAP = "gap";

@@ -41,6 +41,40 @@ class EventHubTest {
         hub.onCompleted(Records.completed(id, sample, samples, FinishReason.LENGTH));
     }
 
+    static io.tessera.records.DeadLetter deadLetter(String requestId, String sourceTopic, String reason) {
+        return io.tessera.records.DeadLetter.newBuilder().setSourceTopic(sourceTopic).setStage("GenerationJob/generate")
+                .setReason(reason).setRequestId(requestId).setFailedAtMs(7L).build();
+    }
+
+    /**
+     * A request the job dead-letters (refused, or dropped by the engine) ends its stream with {@code failed} (the
+     * stage and reason) and {@code done}, and frees its slot; a dead letter from another topic (one bad media
+     * chunk, a reward that failed) or for a request not followed here changes nothing.
+     */
+    @Test
+    void aDeadLetteredRequestEndsItsStreamWithFailedThenDoneAndFreesItsSlot() throws Exception {
+        EventHub hub = roomy();
+        List<String> finished = new ArrayList<>();
+        hub.onFinished(finished::add);
+        hub.expect("r", 2);
+        EventHub.Subscription sub = hub.subscribe("r", -1);
+        hub.onToken(Records.token("r", 0, 0, 0, false));
+        hub.onDeadLetter(deadLetter("r", "tessera.media.in", "frame 3 is not a PNG"));
+        hub.onDeadLetter(deadLetter("other", "tessera.prompts", "not followed here"));
+        assertThat(finished).isEmpty();
+        hub.onDeadLetter(deadLetter("r", "tessera.prompts", "exceeds the model's maxSeqLen 1024"));
+        List<SseEvent> live = drain(sub.live());
+        assertThat(names(live)).containsExactly("token", "failed", "done");
+        assertThat(live.get(1).data()).contains("\"reason\":\"exceeds the model's maxSeqLen 1024\"",
+                "\"stage\":\"GenerationJob/generate\"");
+        assertThat(finished).containsExactly("r");
+        hub.onCompleted(Records.completed("r", 0, 2, FinishReason.CANCELLED)); // a straggler after done
+        hub.onDeadLetter(deadLetter("r", "tessera.prompts", "again"));
+        assertThat(drain(sub.live())).isEmpty();
+        assertThat(finished).containsExactly("r");
+        assertThat(hub.subscribe("r", -1).ended()).isTrue();
+    }
+
     @Test
     void aLateSubscriberGetsTheReplayThenLiveEventsWithDenseIds() throws Exception {
         EventHub hub = roomy();

@@ -374,6 +374,32 @@ class GatewayIT {
         assertThat(err2.toString(StandardCharsets.UTF_8)).contains("(--top-p)", "(0, 1]");
     }
 
+    /** A request the job dead-letters ends the CLI's stream with the stage and the reason, exit 1, slot freed. */
+    @Test
+    void aRequestTheJobDeadLettersEndsTheCliWithItsReason() throws Exception {
+        Path out = Path.of("target/tmp/cli-failed-it-" + System.nanoTime());
+        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+        long before = System.currentTimeMillis();
+        CompletableFuture<Integer> cli = CompletableFuture.supplyAsync(() -> PromptCommand.run(new String[] {
+            "a green triangle moving up", "--gateway", gateway.baseUri().toString(), "--out", out.toString(),
+            "--frames", "64", "--timeout", "120", "--data-dir", dataDir.toString()},
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(errBytes, true, StandardCharsets.UTF_8)));
+        String id = null;
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (id == null && System.nanoTime() < deadline) {
+            id = newestRequestSince(before, "a green triangle moving up");
+        }
+        assertThat(id).as("the CLI's request on tessera.prompts; CLI stderr: " + errBytes).isNotNull();
+        produce(Topics.DLQ, io.tessera.records.DeadLetter.newBuilder().setSourceTopic(Topics.PROMPTS.name())
+                .setStage("GenerationJob/generate").setRequestId(id).setFailedAtMs(System.currentTimeMillis())
+                .setReason("prefix 29 + 1088 tokens exceed the model's maxSeqLen 1024").build());
+        int code = cli.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(code).as(errBytes.toString(StandardCharsets.UTF_8)).isEqualTo(1);
+        assertThat(errBytes.toString(StandardCharsets.UTF_8)).contains("request " + id + " failed in GenerationJob/generate:",
+                "exceed the model's maxSeqLen 1024");
+    }
+
     /**
      * Figures, printed not asserted: POST round trip (validation, two acks=all writes) and the time from a result
      * record's acknowledgement to its event reaching an SSE client.

@@ -262,6 +262,12 @@ public final class PromptCommand {
                             }
                             return OK;
                         }
+                        case "failed" -> {
+                            bar.finish();
+                            err.println("tessera prompt: request " + requestId + " failed in "
+                                    + data.path("stage").asText() + ": " + data.path("reason").asText());
+                            return FAILURE;
+                        }
                         case "error" -> {
                             bar.finish();
                             err.println("tessera prompt: the stream ended early: " + data.path("error").asText()

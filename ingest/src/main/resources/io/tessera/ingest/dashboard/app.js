@@ -506,6 +506,9 @@
         }
         break;
       }
+      case 'failed':
+        run.failure = `${data.stage}: ${data.reason}`;
+        break;
       case 'done':
         finishRun(run);
         break;
@@ -813,7 +816,11 @@
       renderSampleMeta(run, s);
       animate(s);
     }
-    setRunState(run, cancelled ? 'cancelled' : failed ? 'failed' : 'done');
+    if (run.failure) {
+      setRunState(run, 'failed', run.failure);
+    } else {
+      setRunState(run, cancelled ? 'cancelled' : failed ? 'failed' : 'done');
+    }
     run.abort.abort();
     showReward(run);
     pruneRuns();
