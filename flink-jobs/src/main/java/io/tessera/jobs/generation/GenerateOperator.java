@@ -1,5 +1,7 @@
 package io.tessera.jobs.generation;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.tessera.generator.ClipLayout;
 import io.tessera.generator.Generator;
 import io.tessera.generator.engine.Admission;
@@ -118,6 +120,12 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
     static final String POLICY_STAGE = "GenerationJob/hot-swap";
     /** How long a cancel for a request this subtask does not hold is remembered (a prompt may arrive late). */
     static final long CANCEL_MARKER_TTL_MS = 60_000L;
+
+    /**
+     * Tessera's own logger: the inherited {@code AbstractStreamOperator.LOG} is named after Flink's class, so swaps,
+     * restores and cancels would be logged at the libraries' level (WARN in {@code bin/tessera}) and not be seen.
+     */
+    private static final Logger LOG = LoggerFactory.getLogger(GenerateOperator.class);
 
     private final GeneratorLoader loader;
     private final int maxBatch;
