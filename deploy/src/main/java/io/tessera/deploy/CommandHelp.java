@@ -99,7 +99,7 @@ final class CommandHelp {
           Options:
             --prompts N            prompts per round (default 16)
             --frames N             frames per prompt (default 8)
-            --rounds N             measured rounds per side (default 4)
+            --rounds N             measured rounds per side (default 8)
           """),
       Map.entry("score", """
           Usage: tessera score serve|train|agreement|best-of [options]

@@ -68,7 +68,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * compiler threads alone took ~12 CPU-seconds of a cold run, beside the task thread). Each side also reports the
  * process CPU time it used per token. Last line: {@code pipeline_vs_engine=<ratio> ttft_added_p50_ms=<ms>}.
  *
- * <p>Options: {@code --prompts N} (16), {@code --frames N} (8), {@code --rounds N} (4).
+ * <p>Options: {@code --prompts N} (16), {@code --frames N} (8), {@code --rounds N} (8).
  */
 final class PipelineBenchmark {
 
@@ -77,6 +77,8 @@ final class PipelineBenchmark {
   private static final long SEED_BASE = 4242L;
   /** Unmeasured runs of the same prompts before the measured ones, on each side. */
   static final int WARM_UP_ROUNDS = 3;
+  /** Measured rounds per side: a round takes ~2 s here, and one slow spell of the host can halve a round. */
+  static final int DEFAULT_ROUNDS = 8;
 
   private PipelineBenchmark() {}
 
@@ -170,7 +172,7 @@ final class PipelineBenchmark {
     args.requireNoPositional();
     int prompts = args.intValue("prompts", 16, 1, 64);
     int frames = args.intValue("frames", 8, 1, 64);
-    int rounds = args.intValue("rounds", 4, 1, 100);
+    int rounds = args.intValue("rounds", DEFAULT_ROUNDS, 1, 100);
     List<GenerationRequest> requests = requests(prompts, frames);
     EngineConfig engine = EngineConfig.DEFAULT;
     out.printf("pipeline benchmark: %d text-to-video prompts x %d frames, %d measured rounds per side, default"
@@ -459,6 +461,18 @@ final class PipelineBenchmark {
     out.printf("engine CPU by thread, CPU-ms per token:   %s%n", topThreads(engine, 3));
     double ratio = pipeline.tokensPerSecond() / engine.tokensPerSecond();
     double added = percentile(pTtft, 50) - percentile(eTtft, 50);
+    List<Double> roundRatios = new ArrayList<>();
+    List<Double> roundAdded = new ArrayList<>();
+    for (int i = 0; i < pipeline.runs().size(); i++) {
+      Run p = pipeline.runs().get(i);
+      Run e = engine.runs().get(i);
+      roundRatios.add(p.tokensPerSecond() / e.tokensPerSecond());
+      roundAdded.add(percentile(p.ttftMs(p.firstNanos()), 50) - percentile(e.ttftMs(e.firstNanos()), 50));
+    }
+    out.printf("per round pair (host noise check): ratio median %.3f (min %.3f, max %.3f), time to first token added"
+            + " median %.1f ms (min %.1f, max %.1f)%n", median(roundRatios), java.util.Collections.min(roundRatios),
+        java.util.Collections.max(roundRatios), median(roundAdded), java.util.Collections.min(roundAdded),
+        java.util.Collections.max(roundAdded));
     out.printf("identical tokens pipeline vs engine: %d/%d; time to first frame added by the pipeline p50 %.1f ms%n",
         same, compared, percentile(pTtft, 50) - percentile(eFrame, 50));
     out.printf("pipeline_vs_engine=%.3f ttft_added_p50_ms=%.1f%n", ratio, added);
@@ -537,6 +551,13 @@ final class PipelineBenchmark {
       }
       return Double.NaN;
     }
+  }
+
+  /** The middle value (mean of the two middle ones for an even count). */
+  static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
   /** Nearest-rank percentile of sorted values. */

@@ -32,6 +32,12 @@ class PipelineBenchmarkTest {
     }
 
     @Test
+    void medianOfOddAndEvenCounts() {
+        assertThat(PipelineBenchmark.median(List.of(3.0, 1.0, 2.0))).isEqualTo(2.0);
+        assertThat(PipelineBenchmark.median(List.of(4.0, 1.0, 3.0, 2.0))).isEqualTo(2.5);
+    }
+
+    @Test
     void threadsOfAPoolCountAsOneGroup() {
         assertThat(PipelineBenchmark.Cpu.group("data-plane-kafka-request-handler-3"))
             .isEqualTo(PipelineBenchmark.Cpu.group("data-plane-kafka-request-handler-12"))
