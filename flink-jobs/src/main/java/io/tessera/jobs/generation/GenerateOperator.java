@@ -667,7 +667,7 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
         }
         Policy next;
         try (Policy base = Policy.fromBytes(weights, generator.policy().config())) {
-            next = base.withVersion(update.getVersion());
+            next = base.withVersion(update.getVersion()).prepare(); // RoPE tables here, not on the task thread
         } catch (RuntimeException e) {
             return refused(update, "the weights cannot be loaded: " + DeadLetters.describe(e));
         }

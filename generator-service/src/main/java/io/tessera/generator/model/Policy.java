@@ -127,6 +127,16 @@ public final class Policy implements AutoCloseable {
         return shared.manager.getManagedArrays().size();
     }
 
+    /**
+     * Builds what the first decode step would otherwise build (the RoPE tables), so a policy loaded on a background
+     * thread costs the decoding thread nothing when it is swapped in. Idempotent; returns this policy.
+     */
+    public Policy prepare() {
+        ensureOpen();
+        rope();
+        return this;
+    }
+
     Transformer.Rope rope() {
         Transformer.Rope r = shared.rope;
         if (r == null) {

@@ -208,18 +208,22 @@ public final class Transformer {
             float qScale = (float) (1.0 / Math.sqrt(hd));
             float[] cos = new float[T * 3 * hd];
             float[] sin = new float[T * 3 * hd];
+            double[] freq = new double[half]; // theta^(-2j/hd), shared by dimensions j and j + half
+            for (int j = 0; j < half; j++) {
+                freq[j] = Math.pow(c.ropeTheta(), -2.0 * j / hd);
+            }
             for (int t = 0; t < T; t++) {
-                for (int part = 0; part < 3; part++) {
-                    for (int i = 0; i < hd; i++) {
-                        int at = (t * 3 + part) * hd + i;
-                        if (part == 2) {
-                            cos[at] = 1f;
-                            continue;
-                        }
-                        double freq = Math.pow(c.ropeTheta(), -2.0 * (i % half) / hd);
-                        float scale = part == 0 ? qScale : 1f;
-                        cos[at] = (float) (Math.cos(t * freq) * scale);
-                        sin[at] = (float) (Math.sin(t * freq) * scale);
+                for (int j = 0; j < half; j++) {
+                    double cosT = Math.cos(t * freq[j]);
+                    double sinT = Math.sin(t * freq[j]);
+                    for (int i = j; i < hd; i += half) { // dimensions j and j + half
+                        int q = (t * 3) * hd + i;     // part 0: q, scaled by 1/sqrt(hd)
+                        int k = (t * 3 + 1) * hd + i; // part 1: k
+                        cos[q] = (float) (cosT * qScale);
+                        sin[q] = (float) (sinT * qScale);
+                        cos[k] = (float) cosT;
+                        sin[k] = (float) sinT;
+                        cos[(t * 3 + 2) * hd + i] = 1f; // part 2: v passes (sin stays 0)
                     }
                 }
             }
