@@ -117,6 +117,7 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
     static final String POLICY_STATE_NAME = "tessera-applied-policy";
     static final String DRAINING_POLICY_STATE_NAME = "tessera-draining-policy";
     static final String DRAINING_SAMPLES_STATE_NAME = "tessera-draining-samples";
+    static final String PENDING_POLICY_STATE_NAME = "tessera-pending-policies";
     static final String POLICY_STAGE = "GenerationJob/hot-swap";
     /** How long a cancel for a request this subtask does not hold is remembered (a prompt may arrive late). */
     static final long CANCEL_MARKER_TTL_MS = 60_000L;
@@ -196,7 +197,13 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
     /** Reads, verifies and decodes policy updates off the task thread, one at a time, in arrival order. */
     private transient ExecutorService policyLoader;
     /** Updates handed to {@link #policyLoader}, oldest first; applied in this order from the task thread. */
-    private transient ArrayDeque<Future<LoadedUpdate>> pendingUpdates;
+    private transient ArrayDeque<PendingUpdate> pendingUpdates;
+    /**
+     * Updates received but not yet installed when the checkpoint was taken, as received (encoded; subtask 0
+     * writes them for all): a barrier does not wait for a load, the restored operator loads them again.
+     */
+    private transient ListState<byte[]> pendingPolicyState;
+    private transient List<byte[]> restoredPending;
     private transient volatile double swapPauseMaxMs;
     private transient volatile double lastSwapPauseMs;
     private transient volatile double lastSwapLoadMs;
@@ -234,7 +241,10 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
                 DRAINING_POLICY_STATE_NAME, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         drainingSamplesState = context.getOperatorStateStore().getUnionListState(
                 new ListStateDescriptor<>(DRAINING_SAMPLES_STATE_NAME, Types.STRING));
+        pendingPolicyState = context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>(
+                PENDING_POLICY_STATE_NAME, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         restored = new ArrayList<>();
+        restoredPending = new ArrayList<>();
         restoredDrainingSamples = new java.util.HashSet<>();
         if (context.isRestored()) {
             for (byte[] bytes : drainingPolicyState.get()) {
@@ -243,6 +253,7 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
                 }
             }
             drainingSamplesState.get().forEach(restoredDrainingSamples::add);
+            pendingPolicyState.get().forEach(restoredPending::add); // only subtask 0 wrote them, in arrival order
             updateCodec = RecordCodec.of(PolicyUpdate.class);
             long best = Long.MIN_VALUE;
             for (byte[] bytes : policyState.get()) {
@@ -319,6 +330,14 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
         if (restoredDrainingUpdate != null) {
             restoreDrainingSwap(restoredDrainingUpdate);
             restoredDrainingUpdate = null;
+        }
+        for (byte[] bytes : restoredPending) { // received before the checkpoint, still loading then: load again
+            submitUpdate(updateCodec.decode(bytes));
+        }
+        if (!restoredPending.isEmpty()) {
+            LOG.info("{}: loading {} policy updates that were still loading at the checkpoint", getOperatorName(),
+                    restoredPending.size());
+            restoredPending = List.of();
         }
         for (InFlightCodec.Entry entry : restored) {
             if (entry.meta().isCandidate()) {
@@ -568,13 +587,22 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
      * mail ({@link #installReadyUpdates}) installs it between decode steps: a refused update is dead-lettered
      * with the reason, a version not above the running one is ignored, otherwise the new policy goes to
      * {@link GenerationEngine#swapPolicy} and applies before the next decode step. Updates apply in arrival
-     * order; a checkpoint waits for those still loading ({@link #prepareSnapshotPreBarrier}), so every subtask
-     * has applied the same updates at a barrier.
+     * order. A checkpoint barrier does not wait for a load (it took 0.2-0.4 s here, most of it the SHA-256 of
+     * 17.7 MB, and stalled decoding that long): updates still loading are checkpointed as received and loaded
+     * again by the restored operator. Every subtask receives the same updates before a barrier, so the
+     * checkpoint holds the same applied and pending updates for all of them.
      */
     @Override
     public void processElement2(StreamRecord<PolicyUpdate> element) throws Exception {
-        PolicyUpdate update = element.getValue();
-        pendingUpdates.add(policyLoader.submit(() -> {
+        submitUpdate(element.getValue());
+    }
+
+    /** An update received and not yet installed: as received (for a checkpoint) and its load. */
+    private record PendingUpdate(PolicyUpdate update, Future<LoadedUpdate> loading) {}
+
+    /** Hands an update to the loader thread; a mail installs it when it is ready. */
+    private void submitUpdate(PolicyUpdate update) {
+        pendingUpdates.add(new PendingUpdate(update, policyLoader.submit(() -> {
             LoadedUpdate loaded = load(update);
             try {
                 mailbox.execute(this::installReadyUpdates, "tessera policy swap");
@@ -582,20 +610,20 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
                 // the task is shutting down; close() releases the loaded policy
             }
             return loaded;
-        }));
+        })));
     }
 
     /** Installs, in order, the updates whose loading has finished. Runs on the task thread. */
     private void installReadyUpdates() throws Exception {
-        while (!pendingUpdates.isEmpty() && pendingUpdates.peek().isDone()) {
-            install(result(pendingUpdates.poll()));
+        while (!pendingUpdates.isEmpty() && pendingUpdates.peek().loading().isDone()) {
+            install(result(pendingUpdates.poll().loading()));
         }
     }
 
-    /** Waits for every update still loading and installs it (before a checkpoint barrier, at the end). */
+    /** Waits for every update still loading and installs it (at the end of a bounded input). */
     private void awaitPolicyUpdates() throws Exception {
         while (!pendingUpdates.isEmpty()) {
-            install(result(pendingUpdates.poll()));
+            install(result(pendingUpdates.poll().loading()));
         }
     }
 
@@ -608,15 +636,16 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
     }
 
     /**
-     * Before a barrier every subtask has applied the same updates. A swap still moving samples is checkpointed
-     * as it is (which samples still run the older policy, and that policy), so a restore moves them over at
-     * the same steps as this run; only a third policy waiting behind a draining one is completed first
-     * ({@link GenerationEngine#completeSwap}), so a checkpoint holds two policies at most.
+     * Before a barrier: updates already loaded are installed (those still loading are checkpointed as pending,
+     * see {@link #processElement2}). A swap still moving samples is checkpointed as it is (which samples still
+     * run the older policy, and that policy), so a restore moves them over at the same steps as this run; only a
+     * third policy waiting behind a draining one is completed first ({@link GenerationEngine#completeSwap}), so
+     * a checkpoint holds two policies at most.
      */
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
-        awaitPolicyUpdates();
+        installReadyUpdates();
         if (engine.hasWaitingPolicy()) {
             long t0 = System.nanoTime();
             engine.completeSwap();
@@ -1005,6 +1034,11 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
         checkpointed.update(entries);
         boolean writer = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0;
         policyState.update(writer && appliedUpdate != null ? List.of(appliedUpdate) : List.of());
+        List<byte[]> pending = new ArrayList<>();
+        if (writer) {
+            pendingUpdates.forEach(u -> pending.add(updateCodec.encode(u.update())));
+        }
+        pendingPolicyState.update(pending);
         Policy drainingPolicy = engine.drainingPolicy();
         List<String> drainingIds = new ArrayList<>();
         if (drainingPolicy != null) {
@@ -1069,7 +1103,7 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
         }
         policyLoader.shutdownNow();
         policyLoader.awaitTermination(30, TimeUnit.SECONDS);
-        for (Future<LoadedUpdate> f : pendingUpdates) {
+        for (Future<LoadedUpdate> f : pendingUpdates.stream().map(PendingUpdate::loading).toList()) {
             try {
                 if (f.isDone() && !f.isCancelled() && f.get().policy() != null) {
                     f.get().policy().close();
@@ -1140,7 +1174,7 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
     /** Test access: no policy update is still loading (installing one may still wait in the mailbox). */
     @VisibleForTesting
     boolean policyUpdatesLoaded() {
-        return pendingUpdates.stream().allMatch(Future::isDone);
+        return pendingUpdates.stream().allMatch(u -> u.loading().isDone());
     }
 
     @VisibleForTesting

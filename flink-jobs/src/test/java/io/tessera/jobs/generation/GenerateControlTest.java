@@ -251,6 +251,61 @@ class GenerateControlTest {
         }
     }
 
+    /**
+     * A checkpoint barrier does not wait for an update still loading (here a {@code file:} URI to a named pipe
+     * nobody writes yet, so the load cannot finish): the snapshot is taken at once with the update as pending,
+     * and the operator restored from it loads the update again and applies it.
+     */
+    @Test
+    void aCheckpointDoesNotWaitForALoadAndTheRestoredOperatorLoadsThePendingUpdate() throws Exception {
+        Path dir = Files.createDirectories(Path.of("target", "tmp", "pending-" + System.nanoTime()));
+        Path pipe = dir.resolve("policy-v9.bin");
+        assertThat(new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor()).isZero();
+        PolicyUpdate v9 = PolicyUpdate.newBuilder().setPolicyName("default").setVersion(9).setModelId(modelId)
+                .setUri(pipe.toUri().toString()).setSha256(Policy.sha256(otherWeights)).build();
+        // If the snapshot waited for the load, this writer would end the wait after 20 s (and the test fail).
+        Thread unblock = new Thread(() -> {
+            try {
+                Thread.sleep(20_000);
+                Files.write(pipe, otherWeights);
+            } catch (Exception e) {
+                // interrupted: the test wrote the pipe itself
+            }
+        });
+        OperatorSubtaskState snapshot;
+        try (var h = new GenerateHarness(BOUNDS)) {
+            h.open();
+            h.prompt(request("pending", 4, 1, 5L));
+            Mailboxes.run(h, 3);
+            h.policy(v9);
+            unblock.start();
+            long t0 = System.nanoTime();
+            h.prepareSnapshotPreBarrier(1L); // what the task runs before it forwards the barrier
+            snapshot = h.snapshot(1L, 1L);
+            long snapshotMs = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(snapshotMs).as("the barrier did not wait for the load").isLessThan(10_000);
+            assertThat(h.generateOperator().policyVersion()).isZero();
+            unblock.interrupt();
+            Files.write(pipe, otherWeights); // let the loader finish so the harness closes
+            h.generateOperator().awaitPendingPolicyUpdates();
+        }
+        Files.delete(pipe);
+        Files.write(pipe, otherWeights); // the restored operator reads the weights from the same URI
+        try (var h = new GenerateHarness(BOUNDS)) {
+            h.initializeState(snapshot);
+            h.open();
+            assertThat(h.generateOperator().policyVersion()).as("the update was pending, not applied").isZero();
+            h.generateOperator().awaitPendingPolicyUpdates();
+            assertThat(h.generateOperator().policyVersion()).isEqualTo(9L);
+            h.endPrompts();
+            assertThat(completed(h)).singleElement().satisfies(g -> {
+                assertThat(g.getFirstPolicyVersion()).isZero();
+                assertThat(g.getPolicyVersion()).isEqualTo(9L);
+            });
+            assertThat(deadReasons(h)).isEmpty();
+        }
+    }
+
     @Test
     void aRestoredOperatorRunsTheVersionItRanBeforeEvenWhenTheFileIsGone() throws Exception {
         Path file = Files.createTempFile("policy", ".bin");

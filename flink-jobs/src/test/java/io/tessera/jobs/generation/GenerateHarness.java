@@ -92,7 +92,7 @@ public final class GenerateHarness extends AbstractStreamOperatorTestHarness<Tok
         op().processElement2(record);
     }
 
-    /** A policy update, then waiting until it is loaded and installed (as a checkpoint barrier would). */
+    /** A policy update, then waiting until it is loaded and installed. */
     public void policyApplied(PolicyUpdate update) throws Exception {
         policy(update);
         generateOperator().awaitPendingPolicyUpdates();
