@@ -860,7 +860,7 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
             return;
         }
         var time = getProcessingTimeService();
-        boolean firstStepFull = engine.queued() >= maxBatch || !engine.hasCapacity();
+        boolean firstStepFull = engine.nextStepFull() || !engine.hasCapacity();
         if (batchWindowOpen) {
             if (!firstStepFull) {
                 windowLastArrivalAt = time.getCurrentProcessingTime();

@@ -402,6 +402,22 @@ public final class GenerationEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the queued samples already take every slot the next step has free (a guided sample takes two):
+     * a sample submitted now could not join that step.
+     */
+    public boolean nextStepFull() {
+        int free = config.maxBatch() - used();
+        int needed = 0;
+        for (Sample s : queue) {
+            needed += s.slotsNeeded();
+            if (needed >= free) {
+                return true;
+            }
+        }
+        return free <= 0;
+    }
+
     /** Samples admitted (active plus queued). */
     public int admitted() {
         return active.size() + queue.size();

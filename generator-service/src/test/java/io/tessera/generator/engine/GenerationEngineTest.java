@@ -206,6 +206,25 @@ class GenerationEngineTest {
         assertMatchesReference(rec, request("third", 2, 8, true, 42), policy, 96);
     }
 
+    /** The next step is full once the queued samples take every free slot; a guided sample takes two. */
+    @Test
+    void nextStepFullCountsSlotsNotSamples() {
+        Recorder rec = new Recorder();
+        try (GenerationEngine e = new GenerationEngine(policy, new EngineConfig(4, 4, 96))) {
+            assertThat(e.nextStepFull()).isFalse();
+            e.submit(request("g1", 3, 5, true, 1), rec);
+            assertThat(e.nextStepFull()).as("2 of 4 slots").isFalse();
+            e.submit(request("p1", 3, 5, false, 2), rec);
+            assertThat(e.nextStepFull()).as("3 of 4 slots").isFalse();
+            e.submit(request("g2", 3, 5, true, 3), rec);
+            assertThat(e.nextStepFull()).as("5 slots wanted, 4 free").isTrue();
+            e.step(); // g1 and p1 run, g2 waits
+            assertThat(e.nextStepFull()).as("1 free slot, g2 needs 2").isTrue();
+            drain(e);
+            assertThat(e.nextStepFull()).isFalse();
+        }
+    }
+
     @Test
     void answersFullWhenBatchAndQueueAreAtTheirBounds() {
         Recorder rec = new Recorder();
