@@ -1,7 +1,5 @@
 package io.tessera.jobs.generation;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import io.tessera.generator.ClipLayout;
 import io.tessera.generator.Generator;
 import io.tessera.generator.engine.Admission;
@@ -71,6 +69,8 @@ import org.apache.flink.streaming.api.operators.StreamOperatorParameters;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.types.Either;
 import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs one {@link GenerationEngine} per subtask with continuous batching over every request routed here.
