@@ -173,6 +173,8 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
     private transient byte[] appliedUpdate;
     private transient byte[] restoredUpdate;
     private transient RecordCodec<PolicyUpdate> updateCodec;
+    /** The loader thread's own codec (the task thread's is not shared across threads). */
+    private transient RecordCodec<PolicyUpdate> loaderCodec;
     /** The policy this operator swapped in last (it owns it); null while the generator's. */
     private transient Policy swappedIn;
     /** Policies this operator swapped in and then replaced: closed once the engine no longer uses them. */
@@ -204,6 +206,8 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
      */
     private transient ListState<byte[]> pendingPolicyState;
     private transient List<byte[]> restoredPending;
+    /** Whether the engine holds a spare lane cache (written on the task thread, read by the loader). */
+    private transient volatile boolean engineHasSpareCache;
     private transient volatile double swapPauseMaxMs;
     private transient volatile double lastSwapPauseMs;
     private transient volatile double lastSwapLoadMs;
@@ -282,6 +286,7 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
         super.open();
         requestCodec = RecordCodec.of(GenerationRequest.class);
         updateCodec = RecordCodec.of(PolicyUpdate.class);
+        loaderCodec = RecordCodec.of(PolicyUpdate.class);
         pendingUpdates = new ArrayDeque<>();
         replaced = new ArrayList<>();
         encodedUpdates = new java.util.IdentityHashMap<>();
@@ -654,8 +659,13 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
         }
     }
 
-    /** A policy update read, verified and decoded: {@code policy} when usable, else {@code problem}. */
-    private record LoadedUpdate(PolicyUpdate update, byte[] weights, Policy policy, String problem, long loadNanos) {}
+    /**
+     * A policy update read, verified and decoded: {@code policy} when usable, else {@code problem}. The loader
+     * also prepares what installing it would otherwise do on the task thread: the update encoded with its
+     * weights inline (checkpoint state) and, while the engine has none, a spare lane cache for the swap.
+     */
+    private record LoadedUpdate(PolicyUpdate update, byte[] weights, Policy policy, String problem, long loadNanos,
+            byte[] encodedInline, io.tessera.generator.model.KvCache laneCache) {}
 
     /**
      * Reads and verifies an update's weights and decodes them into a {@link Policy} stamped with its version.
@@ -664,6 +674,7 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
     private LoadedUpdate load(PolicyUpdate update) {
         long started = System.nanoTime();
         byte[] weights;
+        boolean verified = false;
         if (update.getWeights() != null) {
             ByteBuffer b = update.getWeights().duplicate();
             weights = new byte[b.remaining()];
@@ -679,9 +690,15 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
                 return refused(update, "uri scheme of '" + update.getUri() + "' is not supported (only file:)");
             }
             try {
-                weights = Files.readAllBytes(Path.of(uri));
+                weights = VerifiedWeights.read(Path.of(uri), update.getSha256()); // once per JVM for all subtasks
+                verified = true;
+            } catch (VerifiedWeights.ChecksumMismatch e) {
+                return refused(update, e.getMessage());
             } catch (java.io.IOException | RuntimeException e) {
                 return refused(update, "cannot read " + update.getUri() + ": " + e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return refused(update, "interrupted while reading " + update.getUri());
             }
         } else {
             return refused(update, "the update has neither weights nor a uri");
@@ -690,8 +707,8 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
             return refused(update, "modelId '" + update.getModelId() + "' does not match this generator's '"
                     + modelId + "'");
         }
-        String actual = Policy.sha256(weights);
-        if (!actual.equalsIgnoreCase(update.getSha256())) {
+        String actual = verified ? null : Policy.sha256(weights);
+        if (!verified && !actual.equalsIgnoreCase(update.getSha256())) {
             return refused(update, "sha256 of the weights is " + actual + ", the update says " + update.getSha256());
         }
         Policy next;
@@ -700,11 +717,14 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
         } catch (RuntimeException e) {
             return refused(update, "the weights cannot be loaded: " + DeadLetters.describe(e));
         }
-        return new LoadedUpdate(update, weights, next, null, System.nanoTime() - started);
+        byte[] encodedInline = loaderCodec.encode(PolicyUpdate.newBuilder(update).setWeights(ByteBuffer.wrap(weights))
+                .setUri(null).build());
+        io.tessera.generator.model.KvCache laneCache = engineHasSpareCache ? null : engine.newLaneCache(next);
+        return new LoadedUpdate(update, weights, next, null, System.nanoTime() - started, encodedInline, laneCache);
     }
 
     private static LoadedUpdate refused(PolicyUpdate update, String problem) {
-        return new LoadedUpdate(update, null, null, problem, 0L);
+        return new LoadedUpdate(update, null, null, problem, 0L, null, null);
     }
 
     /**
@@ -724,6 +744,9 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
         }
         long started = System.nanoTime();
         Policy next = loaded.policy();
+        if (loaded.laneCache() != null && !engine.offerSpareCache(loaded.laneCache())) {
+            loaded.laneCache().close();
+        }
         long current = engine.policyVersion();
         if (update.getVersion() <= current) {
             LOG.info("{}: policy update v{} ignored: already running v{}", getOperatorName(), update.getVersion(),
@@ -742,9 +765,8 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
         }
         swappedIn = next;
         closeReplacedPolicies();
-        PolicyUpdate inline = PolicyUpdate.newBuilder(update).setWeights(ByteBuffer.wrap(loaded.weights()))
-                .setUri(null).build();
-        appliedUpdate = updateCodec.encode(inline);
+        appliedUpdate = loaded.encodedInline();
+        engineHasSpareCache = engine.hasSpareCache();
         encodedUpdates.put(next, appliedUpdate);
         lastSwapLoadMs = loaded.loadNanos() / 1e6;
         long installNanos = System.nanoTime() - started;
@@ -756,8 +778,9 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
             lastSwapPauseMs = installNanos / 1e6;
             swapPauseMaxMs = Math.max(swapPauseMaxMs, lastSwapPauseMs);
         }
-        LOG.info("{}: swapped to policy {} v{} (loaded off-thread in {} ms)", getOperatorName(),
-                update.getPolicyName(), update.getVersion(), Math.round(lastSwapLoadMs));
+        LOG.info("{}: swapped to policy {} v{} (loaded off-thread in {} ms, installed on the task thread in {} ms)",
+                getOperatorName(), update.getPolicyName(), update.getVersion(), Math.round(lastSwapLoadMs),
+                Math.round(installNanos / 1e6));
     }
 
     /** The request's samples as engine requests; throws when the generator cannot build them. */
@@ -1107,6 +1130,9 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
             try {
                 if (f.isDone() && !f.isCancelled() && f.get().policy() != null) {
                     f.get().policy().close();
+                    if (f.get().laneCache() != null) {
+                        f.get().laneCache().close();
+                    }
                 }
             } catch (ExecutionException e) {
                 LOG.debug("a policy update failed to load while closing", e);
