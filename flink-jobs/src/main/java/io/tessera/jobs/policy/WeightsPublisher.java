@@ -38,18 +38,26 @@ public final class WeightsPublisher {
 
     public PolicyUpdate update(Policy policy, long baseVersion, Map<String, Double> metrics) {
         byte[] bytes = policy.toBytes();
+        String sha256 = Policy.sha256(bytes);
         PolicyUpdate.Builder b = PolicyUpdate.newBuilder()
                 .setPolicyName(policyName)
                 .setVersion(policy.version())
                 .setBaseVersion(baseVersion)
                 .setModelId(modelId)
-                .setSha256(Policy.sha256(bytes))
+                .setSha256(sha256)
                 .setMetrics(metrics)
                 .setCreatedAtMs(System.currentTimeMillis());
         if (bytes.length <= inlineMaxBytes) {
             return b.setWeights(ByteBuffer.wrap(bytes)).setUri(null).build();
         }
-        return b.setWeights(null).setUri(write(bytes, policy.version()).toUri().toString()).build();
+        Path file = write(bytes, policy.version());
+        try {
+            // generators in this JVM take these bytes instead of reading and hashing the file again
+            io.tessera.jobs.generation.VerifiedWeights.remember(file, bytes, sha256);
+        } catch (IOException e) {
+            // they will read the file
+        }
+        return b.setWeights(null).setUri(file.toUri().toString()).build();
     }
 
     private Path write(byte[] bytes, long version) {

@@ -52,6 +52,16 @@ class VerifiedWeightsTest {
         }
     }
 
+    /** Bytes a publisher in this JVM remembered are returned without reading the file. */
+    @Test
+    void rememberedBytesAreTakenWithoutReadingTheFile() throws Exception {
+        byte[] bytes = {4, 3, 2, 1};
+        Path f = file(bytes);
+        byte[] mine = bytes.clone();
+        VerifiedWeights.remember(f, mine, Policy.sha256(bytes));
+        assertThat(VerifiedWeights.read(f, Policy.sha256(bytes))).isSameAs(mine);
+    }
+
     /** A wrong hash is refused and not remembered; a file changed on disk is read again. */
     @Test
     void aMismatchIsRefusedAndAChangedFileIsReadAgain() throws Exception {
