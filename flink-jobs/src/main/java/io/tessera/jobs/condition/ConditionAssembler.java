@@ -365,7 +365,7 @@ public final class ConditionAssembler
         if (a.timer != 0) {
             ctx.timerService().deleteProcessingTimeTimer(a.timer);
         }
-        a.assembledAt = ctx.timerService().currentProcessingTime();
+        a.assembledAt = Math.max(1, ctx.timerService().currentProcessingTime()); // > 0 marks it assembled
         a.timer = a.assembledAt + dedupRetentionMs;
         ctx.timerService().registerProcessingTimeTimer(a.timer);
         assembly.update(a);
