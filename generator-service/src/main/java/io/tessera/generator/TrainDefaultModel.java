@@ -1,5 +1,6 @@
 package io.tessera.generator;
 
+import io.tessera.generator.model.ModelConfig;
 import io.tessera.generator.model.Policy;
 import io.tessera.generator.tokenize.Tokenizers;
 import io.tessera.generator.train.Pretrainer;
@@ -19,9 +20,13 @@ import java.util.List;
  * it goes and resuming from the latest checkpoint when run again, then writes the model directory.
  *
  * <pre>
- * train [--out DIR] [--install] [pretrainer options: --steps --batch --seq-len --lr --seed
- *        --checkpoint-dir --checkpoint-every --log-every --warmup --weight-decay --grad-clip]
+ * train [--out DIR] [--install] [--init MODEL_DIR] [--motion-drill N] [pretrainer options: --steps --batch
+ *        --seq-len --lr --seed --checkpoint-dir --checkpoint-every --log-every --warmup --weight-decay --grad-clip]
  * </pre>
+ *
+ * {@code --init} starts from a saved model's weights instead of random ones (fine-tuning; a checkpoint in
+ * {@code --checkpoint-dir} still wins, so a fine-tuning run resumes like any other). {@code --motion-drill N}
+ * puts N {@link MotionDrill} batches after each batch of the mix (default 0: the plain mix).
  *
  * {@code --install} copies the result's {@code model.properties} and {@code weights.bin} into the
  * module's resources ({@value #RESOURCES}), which is how the shipped default model is produced.
@@ -37,11 +42,15 @@ public final class TrainDefaultModel {
     public static void main(String[] args) {
         Path out = DEFAULT_OUT;
         boolean install = false;
+        Path init = null;
+        int drill = 0;
         List<String> rest = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--install" -> install = true;
+                case "--init" -> init = Path.of(args[++i]);
+                case "--motion-drill" -> drill = parseDrill(args[++i]);
                 default -> rest.add(args[i]);
             }
         }
@@ -51,13 +60,15 @@ public final class TrainDefaultModel {
         TrainOptions base = TrainOptions.parse(new String[] {"--seq-len", longest},
                 TrainOptions.defaults(DEFAULT_CHECKPOINTS));
         TrainOptions options = TrainOptions.parse(rest.toArray(String[]::new), base);
-        TrainingMix mix = new TrainingMix(tokenizers, options.seed());
-        System.out.printf("training the default model: %s, %d steps of %d x %d tokens, checkpoints in %s%n",
+        MotionDrill source = new MotionDrill(new TrainingMix(tokenizers, options.seed()), drill);
+        System.out.printf("training the default model: %s, %d steps of %d x %d tokens%s, from %s, checkpoints in %s%n",
                 Generator.defaultModelConfig(tokenizers), options.steps(), options.batch(), options.seqLen(),
-                options.checkpointDir().toAbsolutePath());
+                drill == 0 ? "" : ", " + drill + " motion-drill batches after each",
+                init == null ? "random weights" : init.toAbsolutePath(), options.checkpointDir().toAbsolutePath());
         long started = System.nanoTime();
-        try (Policy initial = Policy.randomInit(Generator.defaultModelConfig(tokenizers), options.seed());
-                Policy trained = new Pretrainer(options, mix).train(initial, System.out)) {
+        ModelConfig config = Generator.defaultModelConfig(tokenizers);
+        try (Policy initial = init == null ? Policy.randomInit(config, options.seed()) : Policy.load(init, config);
+                Policy trained = new Pretrainer(options, source).train(initial, System.out)) {
             trained.save(out);
             System.out.printf("model written to %s after %.1f min%n", out.toAbsolutePath(),
                     (System.nanoTime() - started) / 6e10);
@@ -65,6 +76,18 @@ public final class TrainDefaultModel {
                 installIntoResources(out, Path.of(RESOURCES));
             }
         }
+    }
+
+    private static int parseDrill(String v) {
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the message below
+        }
+        throw new IllegalArgumentException("--motion-drill must be an integer >= 0, got " + v);
     }
 
     static void installIntoResources(Path modelDir, Path resources) {

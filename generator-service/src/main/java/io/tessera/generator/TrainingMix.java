@@ -147,10 +147,15 @@ public final class TrainingMix implements SequenceSource {
 
     /** Lays out a clip for a task; {@code contextFrames} is used by continuation only. */
     public TrainingSequence sequence(Task task, Clip clip, boolean dropPrompt, int contextFrames) {
+        return sequence(task, clip, clip.prompt(), dropPrompt, contextFrames);
+    }
+
+    /** As {@link #sequence(Task, Clip, boolean, int)} with another text for the clip (one that describes it). */
+    public TrainingSequence sequence(Task task, Clip clip, String prompt, boolean dropPrompt, int contextFrames) {
         List<int[]> video = new ArrayList<>();
         clip.frames().forEach(f -> video.add(tokenizers.encodeFrame(f)));
         int[] audio = tokenizers.encodeAudio(clip.audio());
-        int[] text = dropPrompt ? new int[0] : TextTokenizer.encode(clip.prompt());
+        int[] text = dropPrompt ? new int[0] : TextTokenizer.encode(prompt);
         int n = video.size();
         int[] prefix;
         int firstGenerated;
@@ -172,7 +177,7 @@ public final class TrainingMix implements SequenceSource {
                 prefix = layout.prefix(task, text, video, null);
                 int[] tokens = Arrays.copyOf(prefix, prefix.length + n);
                 System.arraycopy(audio, 0, tokens, prefix.length, n);
-                return new TrainingSequence(task, tokens, prefix.length, clip.prompt(), dropPrompt);
+                return new TrainingSequence(task, tokens, prefix.length, prompt, dropPrompt);
             }
             default -> throw new IllegalArgumentException("unknown task " + task);
         }
@@ -184,6 +189,6 @@ public final class TrainingMix implements SequenceSource {
             at += layout.videoTokensPerFrame();
             tokens[at++] = audio[f];
         }
-        return new TrainingSequence(task, tokens, prefix.length, clip.prompt(), dropPrompt);
+        return new TrainingSequence(task, tokens, prefix.length, prompt, dropPrompt);
     }
 }

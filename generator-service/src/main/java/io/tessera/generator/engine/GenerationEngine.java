@@ -187,6 +187,7 @@ public final class GenerationEngine implements AutoCloseable {
         int vocab = current.policy.config().vocabSize();
         List<Sample> done = new ArrayList<>();
         List<FinishReason> reasons = new ArrayList<>();
+        List<Sample> unguided = new ArrayList<>(); // past their guided tokens: their unconditional slot is freed
         // Rows are fixed now: a listener may cancel or submit from its callback, which can move slots.
         List<Sample> stepped = new ArrayList<>(active.values());
         int n = stepped.size();
@@ -234,7 +235,15 @@ public final class GenerationEngine implements AutoCloseable {
                 s.cond.pending = s.lastToken();
                 if (s.uncond != null) {
                     s.uncond.pending = s.lastToken();
+                    if (!r.guidedAt(s.count)) {
+                        unguided.add(s);
+                    }
                 }
+            }
+        }
+        for (Sample s : unguided) {
+            if (active.get(s.request.sampleId()) == s) { // not cancelled from a callback
+                s.lane.removeUnconditional(s);
             }
         }
         for (int i = done.size() - 1; i >= 0; i--) {
@@ -647,18 +656,26 @@ public final class GenerationEngine implements AutoCloseable {
                 freed.add(s.uncond.slot);
             }
             freed.sort((a, b) -> Integer.compare(b, a)); // descending: every hole is filled from a live slot
-            for (int hole : freed) {
-                int last = used - 1;
-                if (hole != last) {
-                    Seq moving = slots[last];
-                    cache.moveSlot(last, hole, moving.cached);
-                    moving.slot = hole;
-                    slots[hole] = moving;
-                }
-                slots[last] = null;
-                used--;
-            }
+            freed.forEach(this::free);
             s.lane = null;
+        }
+
+        /** Frees the sample's unconditional slot once guidance is over; the sample goes on with one slot. */
+        void removeUnconditional(Sample s) {
+            free(s.uncond.slot);
+            s.uncond = null;
+        }
+
+        private void free(int hole) {
+            int last = used - 1;
+            if (hole != last) {
+                Seq moving = slots[last];
+                cache.moveSlot(last, hole, moving.cached);
+                moving.slot = hole;
+                slots[hole] = moving;
+            }
+            slots[last] = null;
+            used--;
         }
 
         /** One decode step over slots 0..used-1 under this lane's policy; null when the lane is empty. */
@@ -688,7 +705,7 @@ public final class GenerationEngine implements AutoCloseable {
         final SampleRequest request;
         final TokenListener listener;
         final Seq cond = new Seq();
-        final Seq uncond;
+        Seq uncond;       // null without guidance, and once the sample is past its guided tokens
         Lane lane;        // where its keys and values are, while active
         boolean resumeDraining; // restored from a snapshot taken while it still ran the draining policy
         int[] tokens;     // generated tokens in [0, count), capacity grows by doubling
@@ -701,7 +718,7 @@ public final class GenerationEngine implements AutoCloseable {
         Sample(SampleRequest request, TokenListener listener, int[] generated, float[] logprobs, long[] versions) {
             this.request = Objects.requireNonNull(request, "request");
             this.listener = listener;
-            this.uncond = request.guided() ? new Seq() : null;
+            this.uncond = request.guidedAt(generated.length) ? new Seq() : null;
             this.tokens = generated.clone();
             this.logprobs = logprobs.clone();
             this.versions = versions.clone();

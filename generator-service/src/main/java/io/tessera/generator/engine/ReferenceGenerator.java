@@ -22,7 +22,6 @@ public final class ReferenceGenerator {
     public static SampleState generate(Policy policy, SampleRequest request, int maxLen) {
         int vocab = policy.config().vocabSize();
         int eos = policy.config().endOfSequence();
-        boolean guided = request.guided();
         int[] out = new int[0];
         float[] logprobs = new float[0];
         long[] versions = new long[0];
@@ -31,6 +30,7 @@ public final class ReferenceGenerator {
         try {
             for (int p = 0; p < request.maxNewTokens(); p++) {
                 float[] cond = lastLogits(policy, concat(request.prefix(), out));
+                boolean guided = request.guidedAt(p);
                 float[] uncond = guided ? lastLogits(policy, concat(request.unconditionalPrefix(), out)) : null;
                 Sampler.Draw d = Sampler.sample(cond, 0, uncond, 0, vocab, request.sampling(), request.grammar(), p);
                 out = append(out, d.token());
@@ -39,7 +39,7 @@ public final class ReferenceGenerator {
                 versions = Arrays.copyOf(versions, p + 1);
                 versions[p] = policy.version();
                 boolean full = request.prefix().length + out.length >= maxLen
-                        || (guided && request.unconditionalPrefix().length + out.length >= maxLen);
+                        || (request.guidedAt(p + 1) && request.unconditionalPrefix().length + out.length >= maxLen);
                 if ((eos >= 0 && d.token() == eos) || full) {
                     break;
                 }

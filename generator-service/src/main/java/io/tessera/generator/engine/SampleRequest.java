@@ -39,8 +39,14 @@ public record SampleRequest(
         unconditionalPrefix = unconditionalPrefix == null ? null : unconditionalPrefix.clone();
     }
 
+    /** Whether any generated token is guided (the sample starts with an unconditional slot). */
     public boolean guided() {
-        return unconditionalPrefix != null && sampling.guidanceScale() != 1.0f;
+        return guidedAt(0);
+    }
+
+    /** Whether the token at generated position {@code position} is sampled with classifier-free guidance. */
+    public boolean guidedAt(int position) {
+        return unconditionalPrefix != null && sampling.guidesAt(position);
     }
 
     @Override

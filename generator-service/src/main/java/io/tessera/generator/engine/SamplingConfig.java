@@ -8,10 +8,19 @@ package io.tessera.generator.engine;
  * @param topP          keep the smallest set whose probability reaches p; 1 disables
  * @param guidanceScale classifier-free guidance: logits = uncond + s * (cond - uncond); 1 disables
  * @param seed          with the token position, fixes the random draw (counter-based stream)
+ * @param guidedTokens  guidance applies to the first this many generated tokens only, 0 to every token. What a
+ *                      prompt asks for is settled in the first frames; later frames follow from earlier ones,
+ *                      and guiding them too amplifies every small disagreement of the two sequences into
+ *                      objects that jump and flicker. Past this point the engine frees the unconditional slot.
  */
-public record SamplingConfig(float temperature, int topK, float topP, float guidanceScale, long seed) {
+public record SamplingConfig(float temperature, int topK, float topP, float guidanceScale, long seed, int guidedTokens) {
 
     public static final SamplingConfig DEFAULT = new SamplingConfig(1.0f, 0, 1.0f, 1.0f, 0L);
+
+    /** Guidance (if any) on every generated token. */
+    public SamplingConfig(float temperature, int topK, float topP, float guidanceScale, long seed) {
+        this(temperature, topK, topP, guidanceScale, seed, 0);
+    }
 
     public SamplingConfig {
         if (!(temperature > 0f) || !Float.isFinite(temperature)) {
@@ -26,9 +35,21 @@ public record SamplingConfig(float temperature, int topK, float topP, float guid
         if (!(guidanceScale >= 0f) || !Float.isFinite(guidanceScale)) {
             throw new IllegalArgumentException("guidanceScale must be >= 0, got " + guidanceScale);
         }
+        if (guidedTokens < 0) {
+            throw new IllegalArgumentException("guidedTokens must be >= 0 (0: every token), got " + guidedTokens);
+        }
+    }
+
+    /** Whether classifier-free guidance applies at generated position {@code position} (given an unconditional prefix). */
+    public boolean guidesAt(int position) {
+        return guidanceScale != 1.0f && (guidedTokens == 0 || position < guidedTokens);
     }
 
     public SamplingConfig withSeed(long newSeed) {
-        return new SamplingConfig(temperature, topK, topP, guidanceScale, newSeed);
+        return new SamplingConfig(temperature, topK, topP, guidanceScale, newSeed, guidedTokens);
+    }
+
+    public SamplingConfig withGuidedTokens(int n) {
+        return new SamplingConfig(temperature, topK, topP, guidanceScale, seed, n);
     }
 }

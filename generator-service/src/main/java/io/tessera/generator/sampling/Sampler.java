@@ -9,7 +9,7 @@ import java.util.Arrays;
  * position): the random number comes from {@link CounterRandom} at (seed, position). Steps, in order:
  *
  * <ol>
- *   <li>classifier-free guidance: {@code l = uncond + s * (cond - uncond)} (when an unconditional row is given);
+ *   <li>classifier-free guidance: {@code l = uncond + s * (cond - uncond)} (when an unconditional row is given and {@link SamplingConfig#guidesAt} the position);
  *   <li>grammar: only ids in {@code [lo(p), hi(p))} stay;
  *   <li>temperature: {@code l / T}, softmax over the allowed ids (in double);
  *   <li>top-k, then top-p (nucleus) on the probabilities; the rest is renormalised;
@@ -45,12 +45,13 @@ public final class Sampler {
         }
         int n = hi - lo;
         double s = cfg.guidanceScale();
+        boolean guided = uncond != null && cfg.guidesAt(position);
         double temperature = cfg.temperature();
         double[] w = new double[n]; // logits / T, then unnormalised probabilities exp(l / T - max)
         double max = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) {
             double c = cond[condOffset + lo + i];
-            double l = uncond == null ? c : uncond[uncondOffset + lo + i] + s * (c - uncond[uncondOffset + lo + i]);
+            double l = !guided ? c : uncond[uncondOffset + lo + i] + s * (c - uncond[uncondOffset + lo + i]);
             w[i] = l / temperature;
             if (Double.isNaN(w[i])) {
                 throw new IllegalArgumentException("logit for id " + (lo + i) + " is NaN at position " + position);

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.tessera.generator.model.ModelConfig;
 import io.tessera.generator.model.Policy;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
@@ -82,6 +83,64 @@ class GenerationEngineTest {
             assertThat(rec.tokensOf(r.sampleId())).hasSize(r.maxNewTokens());
             assertMatchesReference(rec, r, policy, 96);
         }
+    }
+
+    /**
+     * Guidance on the first tokens only: the tokens equal the reference's (guided up to the limit, plain after),
+     * the unconditional slot is free from the first unguided step, and a snapshot on either side of the limit
+     * resumes to the same tokens.
+     */
+    @Test
+    void guidanceForTheFirstTokensOnlyFreesTheUnconditionalSlotAndMatchesTheReference() {
+        SampleRequest g = withGuidedTokens(request("g", 7, 12, true, 31), 4);
+        SampleRequest h = withGuidedTokens(request("h", 3, 10, true, 32), 1);
+        SampleRequest plain = request("p", 5, 10, false, 33);
+        Recorder rec = new Recorder();
+        try (GenerationEngine e = new GenerationEngine(policy, new EngineConfig(4, 4, 96))) {
+            e.submit(g, rec);
+            e.submit(h, rec);
+            e.step(); // g and h sample their first (guided) token on four slots; h then frees its second slot
+            assertThat(e.submit(plain, rec)).isEqualTo(Admission.ACCEPTED);
+            e.step();
+            assertThat(e.active()).as("p took the slot h freed").isEqualTo(3);
+            e.step();
+            assertThat(e.nextStepFull()).as("g still guided: all four slots taken").isTrue();
+            e.step(); // g's 4th and last guided token: its unconditional slot is freed
+            assertThat(e.nextStepFull()).isFalse();
+            drain(e);
+        }
+        for (SampleRequest r : List.of(g, h, plain)) {
+            assertThat(rec.finished.get(r.sampleId())).isEqualTo(FinishReason.LENGTH);
+            assertMatchesReference(rec, r, policy, 96);
+        }
+        SampleState everyToken = ReferenceGenerator.generate(policy, request("g", 7, 12, true, 31), 96);
+        assertThat(Arrays.equals(rec.tokensOf("g"), everyToken.generated()))
+                .as("guidance on every token samples other tokens").isFalse();
+        for (int stop : new int[] {2, 6}) { // before and after g's last guided token
+            List<SampleState> states;
+            try (GenerationEngine e = new GenerationEngine(policy, new EngineConfig(4, 4, 96))) {
+                e.submit(g, new Recorder());
+                for (int i = 0; i < stop; i++) {
+                    e.step();
+                }
+                states = e.snapshot();
+            }
+            Recorder after = new Recorder();
+            try (GenerationEngine fresh = new GenerationEngine(policy, new EngineConfig(4, 4, 96))) {
+                after.startingAt("g", states.get(0).nextPosition());
+                fresh.resume(states.get(0), after);
+                drain(fresh);
+            }
+            List<Integer> joined = new ArrayList<>(Arrays.stream(states.get(0).generated()).boxed().toList());
+            joined.addAll(after.tokens.get("g"));
+            assertThat(joined).as("resumed after %d tokens", stop)
+                    .isEqualTo(Arrays.stream(rec.tokensOf("g")).boxed().toList());
+        }
+    }
+
+    private static SampleRequest withGuidedTokens(SampleRequest r, int n) {
+        return new SampleRequest(r.sampleId(), r.prefix(), r.unconditionalPrefix(), r.maxNewTokens(), r.grammar(),
+                r.sampling().withGuidedTokens(n), r.arrivedAtNanos());
     }
 
     @Test

@@ -1,0 +1,73 @@
+package io.tessera.generator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tessera.generator.tokenize.TextTokenizer;
+import io.tessera.generator.tokenize.Tokenizers;
+import io.tessera.generator.train.TrainingBatch;
+import io.tessera.generator.world.Colour;
+import io.tessera.generator.world.Motion;
+import io.tessera.generator.world.ObjectSpec;
+import io.tessera.generator.world.Shape;
+import io.tessera.records.Task;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class MotionDrillTest {
+    final Tokenizers tokenizers = Tokenizers.loadDefault();
+    final TrainingMix mix = new TrainingMix(tokenizers, 5);
+    final SequenceLayout layout = new SequenceLayout(tokenizers.vocabulary());
+
+    @Test
+    void drillBatchesComeBetweenFullBatchesAndAreAFunctionOfSeedAndStep() {
+        MotionDrill drill = new MotionDrill(mix, 2);
+        assertThat(drill.isDrill(0)).isFalse();
+        assertThat(drill.isDrill(1)).isTrue();
+        assertThat(drill.isDrill(2)).isTrue();
+        assertThat(drill.isDrill(3)).isFalse();
+        TrainingBatch full = drill.batch(5, 3, 4, 400);
+        assertThat(full.tokens()).hasNumberOfRows(4);
+        assertThat(full.tokens()).isDeepEqualTo(mix.batch(5, 3, 4, 400).tokens());
+        TrainingBatch a = drill.batch(5, 4, 4, 400);
+        assertThat(a.tokens()).hasNumberOfRows(4 * MotionDrill.ROWS_PER_ROW);
+        assertThat(a.tokens()).isDeepEqualTo(drill.batch(5, 4, 4, 400).tokens());
+        assertThat(a.tokens()).isNotEqualTo(drill.batch(5, 5, 4, 400).tokens());
+        assertThat(new MotionDrill(mix, 0).isDrill(7)).as("0 drill batches: the plain mix").isFalse();
+        assertThatThrownBy(() -> new MotionDrill(mix, -1)).hasMessageContaining("drillBatches");
+    }
+
+    @Test
+    void drillRowsAreShortVideoTasksWhosePromptAlwaysSaysTheMotion() {
+        MotionDrill drill = new MotionDrill(mix, 1);
+        int underspecified = 0;
+        Set<Task> tasks = new HashSet<>();
+        for (long i = 0; i < 200; i++) {
+            TrainingSequence s = drill.drillSequence(5, i);
+            tasks.add(s.task());
+            int generatedFrames = s.task() == Task.TEXT_TO_VIDEO ? MotionDrill.DRILL_FRAMES : MotionDrill.DRILL_FRAMES - 1;
+            assertThat(s.length() - s.firstTarget()).isEqualTo(generatedFrames * layout.generatedTokensPerFrame(s.task()));
+            assertThat(s.prompt()).containsPattern("moving (left|right|up|down)");
+            if (!s.promptDropped()) {
+                int end = 3; // BOS task BOT, then the text's bytes (ids < 256)
+                while (s.tokens()[end] < 256) {
+                    end++;
+                }
+                assertThat(TextTokenizer.decode(java.util.Arrays.copyOfRange(s.tokens(), 3, end))).isEqualTo(s.prompt());
+            }
+            underspecified += s.prompt().contains("object") || !s.prompt().matches(".*(red|green|blue|yellow|cyan|magenta|white|orange).*")
+                    ? 1 : 0;
+        }
+        assertThat(tasks).containsExactlyInAnyOrder(Task.TEXT_TO_VIDEO, Task.IMAGE_TO_VIDEO);
+        assertThat(underspecified).isBetween(70, 130);
+    }
+
+    @Test
+    void underspecifiedPhrasesLeaveOutColourShapeOrBoth() {
+        ObjectSpec o = new ObjectSpec(Shape.CIRCLE, Colour.ORANGE, Motion.LEFT);
+        assertThat(MotionDrill.phrase(o, 0)).isEqualTo("a circle moving left");
+        assertThat(MotionDrill.phrase(o, 1)).isEqualTo("an orange object moving left");
+        assertThat(MotionDrill.phrase(o, 2)).isEqualTo("an object moving left");
+    }
+}
