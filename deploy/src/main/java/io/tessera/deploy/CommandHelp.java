@@ -13,7 +13,7 @@ final class CommandHelp {
 
   private static final Map<String, String> USAGE = Map.ofEntries(
       Map.entry("train", """
-          Usage: tessera train [--out DIR] [--install] [options]
+          Usage: tessera train [--out DIR] [--install] [--init MODEL_DIR] [--motion-drill N] [options]
 
           Trains the default transformer on the world's training mix (all four tasks, classifier-free
           guidance dropout on the prompt) with the shipped tokenizers, on every core. Checkpoints as it goes;
@@ -23,6 +23,10 @@ final class CommandHelp {
           Options:
             --out DIR              model directory to write (default .tessera/model)
             --install              also copy the result into generator-service's resources (the shipped model)
+            --init MODEL_DIR       start from this model's weights instead of random ones (fine-tuning;
+                                   a checkpoint in --checkpoint-dir still wins, so the run resumes)
+            --motion-drill N       N batches of short clips that drill the prompt's motion after each
+                                   batch of the mix (default 0: the plain mix)
             --checkpoint-dir DIR   checkpoints and resume point (default .tessera/train)
             --steps N              total optimizer steps (default 20000)
             --batch N              sequences per step (default 8)
@@ -50,6 +54,7 @@ final class CommandHelp {
             --top-k K              0 = off (default 0)
             --top-p P              (default 0.95)
             --guidance G           classifier-free guidance scale, 1 = off (default 5)
+            --guided-frames N      guide only the first N generated frames, 0 = every frame (default 0)
           """),
       Map.entry("rl", """
           Usage: tessera rl [--minutes M] [options]

@@ -69,7 +69,8 @@ public final class JobOptions {
             .defaultValue(EngineConfig.DEFAULT_SWAP_PREFILL_TOKENS)
             .withDescription("During a policy swap, the most cached tokens one decode step re-prefills under the new"
                     + " weights to move in-flight samples over (at least one sample moves per step): what a swap"
-                    + " adds to a step (>= 1).");
+                    + " adds to a step. 0: nothing moves; in-flight samples finish on the policy they run (no"
+                    + " re-prefill, for updates every few seconds as in online RL) and a newer update waits for them (>= 0).");
 
     public static final ConfigOption<Duration> ENGINE_BATCH_WINDOW = ConfigOptions.key("engine.batch-window")
             .durationType()

@@ -53,7 +53,7 @@ public final class Evaluate {
      * @param frames        frames per clip
      * @param sampling      how tokens are drawn (the seed is varied per clip)
      */
-    record Options(Path modelDir, int clipsPerSplit, int frames, SamplingConfig sampling) {
+    record Options(Path modelDir, int clipsPerSplit, int frames, SamplingConfig sampling, int guidedFrames) {
         static Options parse(String[] args) {
             Path model = null;
             int clips = 24;
@@ -62,6 +62,7 @@ public final class Evaluate {
             int topK = 0;
             float topP = 0.95f;
             float guidance = 5.0f;
+            int guidedFrames = 0;
             for (int i = 0; i < args.length; i++) {
                 String v = i + 1 < args.length ? args[i + 1] : null;
                 switch (args[i]) {
@@ -72,15 +73,20 @@ public final class Evaluate {
                     case "--top-k" -> topK = Integer.parseInt(v);
                     case "--top-p" -> topP = Float.parseFloat(v);
                     case "--guidance" -> guidance = Float.parseFloat(v);
+                    case "--guided-frames" -> guidedFrames = Integer.parseInt(v);
                     default -> throw new IllegalArgumentException("unknown option " + args[i] + "; known: --model DIR"
-                            + " --clips N --frames N --temperature T --top-k K --top-p P --guidance S");
+                            + " --clips N --frames N --temperature T --top-k K --top-p P --guidance S --guided-frames N");
                 }
                 i++;
             }
             if (clips < 1 || frames <= CONTEXT_FRAMES) {
                 throw new IllegalArgumentException("--clips must be >= 1 and --frames > " + CONTEXT_FRAMES);
             }
-            return new Options(model, clips, frames, new SamplingConfig(temperature, topK, topP, guidance, 0L));
+            if (guidedFrames < 0) {
+                throw new IllegalArgumentException("--guided-frames must be >= 0 (0: every frame), got " + guidedFrames);
+            }
+            return new Options(model, clips, frames, new SamplingConfig(temperature, topK, topP, guidance, 0L),
+                    guidedFrames);
         }
     }
 
@@ -149,9 +155,9 @@ public final class Evaluate {
             }
             clips.put(split, list);
         }
-        out.printf("evaluating model %s on %d held-out and %d training clips of %d frames, 4 tasks, %s%n",
+        out.printf("evaluating model %s on %d held-out and %d training clips of %d frames, 4 tasks, %s, guided frames %s%n",
                 generator.modelId(), options.clipsPerSplit(), options.clipsPerSplit(), options.frames(),
-                options.sampling());
+                options.sampling(), options.guidedFrames() == 0 ? "all" : options.guidedFrames());
 
         Map<String, Job> jobs = new HashMap<>();
         for (var e : clips.entrySet()) {
@@ -160,7 +166,9 @@ public final class Evaluate {
                 SamplingConfig sampling = options.sampling().withSeed(clip.spec().seed());
                 for (Task task : Task.values()) {
                     String id = e.getKey() + "/" + task + "/" + i;
-                    jobs.put(id, new Job(e.getKey(), task, clip, request(generator, id, task, clip, sampling)));
+                    SamplingConfig forTask = sampling.withGuidedTokens(
+                            options.guidedFrames() * generator.layout().generatedTokensPerFrame(task));
+                    jobs.put(id, new Job(e.getKey(), task, clip, request(generator, id, task, clip, forTask)));
                 }
             }
         }

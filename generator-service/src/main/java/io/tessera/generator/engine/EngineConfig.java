@@ -9,7 +9,9 @@ package io.tessera.generator.engine;
  * @param swapPrefillTokens during a policy swap, how many cached tokens one step may re-prefill under the new
  *                          weights to move in-flight samples over (at least one sample moves per step): what a
  *                          swap adds to a step. 256 tokens is ~50 ms of prefill for the default model on one
- *                          CPU core.
+ *                          CPU core. 0: nothing moves; in-flight samples finish on the policy they run (no
+ *                          re-prefill at all, for updates that come every few seconds, as in online RL), and a
+ *                          newer update waits until they have.
  */
 public record EngineConfig(int maxBatch, int maxQueue, int maxSequenceLength, int swapPrefillTokens) {
 
@@ -29,8 +31,9 @@ public record EngineConfig(int maxBatch, int maxQueue, int maxSequenceLength, in
         if (maxSequenceLength < 2) {
             throw new IllegalArgumentException("maxSequenceLength must be >= 2, got " + maxSequenceLength);
         }
-        if (swapPrefillTokens < 1) {
-            throw new IllegalArgumentException("swapPrefillTokens must be >= 1, got " + swapPrefillTokens);
+        if (swapPrefillTokens < 0) {
+            throw new IllegalArgumentException("swapPrefillTokens must be >= 0 (0: samples finish on their policy), got "
+                    + swapPrefillTokens);
         }
     }
 

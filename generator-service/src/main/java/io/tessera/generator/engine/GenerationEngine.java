@@ -346,13 +346,16 @@ public final class GenerationEngine implements AutoCloseable {
 
     /**
      * Moves the draining lane's oldest samples to the current lane until {@code budget} tokens were
-     * re-prefilled (at least one sample moves); ends the swap when the draining lane is empty, then starts
+     * re-prefilled (at least one sample moves, none with a budget of 0); ends the swap when the draining lane is empty, then starts
      * the waiting one if any. Returns the tokens re-prefilled.
      */
     private int moveToCurrent(int budget) {
         List<Sample> moving = new ArrayList<>();
         int tokens = 0;
         for (Sample s : active.values()) {
+            if (budget == 0) {
+                break; // samples finish on the draining policy
+            }
             if (s.lane != draining) {
                 continue;
             }

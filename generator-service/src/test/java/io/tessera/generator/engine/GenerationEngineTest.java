@@ -492,6 +492,46 @@ class GenerationEngineTest {
         }
     }
 
+    /**
+     * With a swap budget of 0 nothing is re-prefilled: in-flight samples finish on the policy they started on
+     * (every token the old policy's, equal to the old policy's reference), samples admitted after the swap run the
+     * new one, and a further swap waits until the old samples are done.
+     */
+    @Test
+    void withASwapBudgetOfZeroInFlightSamplesFinishOnTheirPolicy() {
+        SampleRequest a = request("a", 6, 10, false, 41);
+        SampleRequest b = request("b", 3, 8, true, 42);
+        SampleRequest c = request("c", 5, 6, false, 43);
+        Recorder rec = new Recorder();
+        try (Policy next = Policy.randomInit(TINY, 98).withVersion(2);
+                Policy third = Policy.randomInit(TINY, 97).withVersion(3);
+                GenerationEngine e = new GenerationEngine(policy, new EngineConfig(4, 4, 96, 0))) {
+            e.submit(a, rec);
+            e.submit(b, rec);
+            e.step();
+            e.step();
+            e.swapPolicy(next);
+            e.submit(c, rec);
+            e.step();
+            assertThat(e.lastStepMovedTokens()).isZero();
+            e.swapPolicy(third);
+            assertThat(e.hasWaitingPolicy()).as("the old policy still runs a and b").isTrue();
+            for (int i = 0; i < 200 && e.uses(policy); i++) {
+                e.step();
+                assertThat(e.lastStepMovedTokens()).isZero();
+            }
+            assertThat(rec.finished).containsKeys("a", "b");
+            assertThat(e.hasWaitingPolicy()).as("third started once a and b finished").isFalse();
+            drain(e);
+        }
+        assertThat(rec.versions.get("a")).containsOnly(1L);
+        assertThat(rec.versions.get("b")).containsOnly(1L);
+        assertMatchesReference(rec, a, policy, 96);
+        assertMatchesReference(rec, b, policy, 96);
+        assertThat(rec.versions.get("c").get(0)).isEqualTo(2L);
+        assertThatThrownBy(() -> new EngineConfig(4, 4, 96, -1)).hasMessageContaining("swapPrefillTokens");
+    }
+
     @Test
     void aSwapWithNothingRunningAppliesAtOnce() {
         Recorder rec = new Recorder();
