@@ -5,7 +5,13 @@ import io.tessera.generator.train.TrainingBatch;
 import io.tessera.generator.world.ClipRenderer;
 import io.tessera.generator.world.ClipSpec;
 import io.tessera.generator.world.Colour;
+import io.tessera.generator.world.HeldOut;
+import io.tessera.generator.world.Motion;
 import io.tessera.generator.world.ObjectSpec;
+import io.tessera.generator.world.WorldObject;
+import io.tessera.generator.world.World;
+import java.util.ArrayList;
+import java.util.List;
 import io.tessera.generator.world.Split;
 import io.tessera.records.Task;
 import java.util.Arrays;
@@ -19,6 +25,11 @@ import java.util.SplittableRandom;
  * and a model can lower its loss there by guessing the motion from the colour and shape it has seen
  * most (measured on v5600: the direction of the first step was right for 10 of 52 held-out objects,
  * fewer than chance, with the common training direction of the colour-shape pair instead).
+ *
+ * <p>Drill rows come in minimal pairs (see {@link #drillSequence}): the same start, the first object moving
+ * two ways, each with its own prompt. Measured before pairs were added, the model chose held-out objects'
+ * first step from their colour and shape (v5600: 0 of 25 single held-out objects moved the prompt's way in
+ * image-to-video); a pair shows the same object going two ways, and only the text says which.
  *
  * <p>Half the drill rows also leave the colour, the shape or both out of an object's phrase ("a circle moving
  * left", "a red object moving left", "an object moving left"): with those, only the motion word can say
@@ -72,15 +83,59 @@ public final class MotionDrill implements SequenceSource {
         return new TrainingBatch(tokens, weights);
     }
 
-    /** The i-th drill sequence: a fresh short training-split clip as text-to-video or image-to-video. */
+    /**
+     * The i-th drill sequence: a fresh short training-split clip as text-to-video or image-to-video. Rows 2k
+     * and 2k+1 are a minimal pair: the same task, start positions and prompt form, but the first object moves
+     * another way in row 2k+1 (another training combination of its colour and shape, one that its start
+     * leaves room for), so the motion word is the only thing that tells their first steps apart.
+     */
     TrainingSequence drillSequence(long seed, long index) {
-        // A stream of its own, apart from the full mix's sequence(seed, i).
-        SplittableRandom rnd = new SplittableRandom(~seed ^ (index * 0xC2B2AE3D27D4EB4FL));
+        // A stream of its own, apart from the full mix's sequence(seed, i); shared by the two rows of a pair.
+        SplittableRandom rnd = new SplittableRandom(~seed ^ ((index >> 1) * 0xC2B2AE3D27D4EB4FL));
         Task task = rnd.nextBoolean() ? Task.TEXT_TO_VIDEO : Task.IMAGE_TO_VIDEO;
-        var clip = ClipRenderer.render(ClipSpec.random(rnd.nextLong(), Split.TRAIN, DRILL_FRAMES));
+        ClipSpec spec = ClipSpec.random(rnd.nextLong(), Split.TRAIN, DRILL_FRAMES);
         boolean drop = rnd.nextDouble() < mix.dropout();
-        String prompt = rnd.nextDouble() < UNDERSPECIFIED_SHARE ? underspecified(clip.spec(), rnd) : clip.prompt();
-        return mix.sequence(task, clip, prompt, drop, 1);
+        boolean underspecified = rnd.nextDouble() < UNDERSPECIFIED_SHARE;
+        long formSeed = rnd.nextLong();
+        if ((index & 1) == 1) {
+            ClipSpec twin = otherMotion(spec, rnd);
+            spec = twin != null ? twin : ClipSpec.random(rnd.nextLong(), Split.TRAIN, DRILL_FRAMES);
+        }
+        String prompt = underspecified ? underspecified(spec, new SplittableRandom(formSeed)) : spec.prompt();
+        return mix.sequence(task, ClipRenderer.render(spec), prompt, drop, 1);
+    }
+
+    /**
+     * The clip with its first object moving another way that is a training combination and that its start
+     * leaves room for (no wall within the clip's steps, no overlap with a second object); null if there is none.
+     */
+    static ClipSpec otherMotion(ClipSpec spec, SplittableRandom rnd) {
+        WorldObject first = spec.objects().get(0);
+        int steps = spec.frames() - 1;
+        List<ObjectSpec> options = new ArrayList<>();
+        for (ObjectSpec o : HeldOut.combinations(Split.TRAIN)) {
+            if (o.shape() == first.spec().shape() && o.colour() == first.spec().colour()
+                    && o.motion() != first.spec().motion() && roomFor(first, o.motion(), steps)) {
+                options.add(o);
+            }
+        }
+        while (!options.isEmpty()) {
+            ObjectSpec pick = options.remove(rnd.nextInt(options.size()));
+            List<WorldObject> objects = new ArrayList<>(spec.objects());
+            objects.set(0, new WorldObject(pick, first.x0(), first.y0(), first.speed()));
+            ClipSpec twin = new ClipSpec(objects, spec.frames(), spec.seed());
+            if (!twin.overlaps()) {
+                return twin;
+            }
+        }
+        return null;
+    }
+
+    /** Whether an object starting where {@code o} does can move {@code steps} steps along {@code m} without a wall. */
+    static boolean roomFor(WorldObject o, Motion m, int steps) {
+        int x = o.x0() + m.dx() * o.speed() * steps;
+        int y = o.y0() + m.dy() * o.speed() * steps;
+        return x >= 0 && x <= World.MAX_POS && y >= 0 && y <= World.MAX_POS;
     }
 
     /** The clip's prompt with, per object, the colour, the shape or both left out (uniformly). */

@@ -64,6 +64,32 @@ class MotionDrillTest {
     }
 
     @Test
+    void drillRowsComeInPairsWhoseFirstObjectMovesAnotherWayFromTheSameStart() {
+        MotionDrill drill = new MotionDrill(mix, 1);
+        int pairs = 0;
+        for (long k = 0; k < 60; k++) {
+            TrainingSequence a = drill.drillSequence(5, 2 * k);
+            TrainingSequence b = drill.drillSequence(5, 2 * k + 1);
+            assertThat(b.task()).isEqualTo(a.task());
+            String wordsA = a.prompt().replaceAll("moving (left|right|up|down)", "moving _");
+            String wordsB = b.prompt().replaceAll("moving (left|right|up|down)", "moving _");
+            if (wordsA.equals(wordsB) && !a.prompt().equals(b.prompt()) && startFrame(a).equals(startFrame(b))) {
+                pairs++; // the same start (first frame), the prompt differing in the motion word only
+            }
+        }
+        assertThat(pairs).as("most rows have a twin").isGreaterThan(40);
+        var start = new io.tessera.generator.world.WorldObject(new ObjectSpec(Shape.SQUARE, Colour.RED, Motion.LEFT), 0, 20, 4);
+        assertThat(MotionDrill.roomFor(start, Motion.LEFT, 2)).isFalse();
+        assertThat(MotionDrill.roomFor(start, Motion.RIGHT, 2)).isTrue();
+    }
+
+    /** The 16 video tokens of the first frame: generated in text-to-video, given in image-to-video. */
+    private static java.util.List<Integer> startFrame(TrainingSequence s) {
+        int at = s.task() == Task.TEXT_TO_VIDEO ? s.firstTarget() : s.firstTarget() - 17;
+        return java.util.Arrays.stream(java.util.Arrays.copyOfRange(s.tokens(), at, at + 16)).boxed().toList();
+    }
+
+    @Test
     void underspecifiedPhrasesLeaveOutColourShapeOrBoth() {
         ObjectSpec o = new ObjectSpec(Shape.CIRCLE, Colour.ORANGE, Motion.LEFT);
         assertThat(MotionDrill.phrase(o, 0)).isEqualTo("a circle moving left");
