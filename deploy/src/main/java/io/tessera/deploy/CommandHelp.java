@@ -72,6 +72,9 @@ final class CommandHelp {
             --in-flight N          prompts outstanding at once (default 2)
             --lr X                 learning rate (default 1e-4)
             --max-staleness K      drop samples from a policy more than K versions old (default 2)
+            --groups-per-update N  GRPO groups (prompts) per update (default 1)
+            --swap-prefill-tokens N  tokens the generator may re-prefill per step to move in-flight samples
+                                   to a new policy (default 256); 0: they finish on the policy they started on
             --out DIR              output folder (default tessera-rl)
           """),
       Map.entry("bench", """

@@ -9,6 +9,7 @@ import io.tessera.generator.world.Split;
 import io.tessera.jobs.GenerationJob;
 import io.tessera.jobs.GeneratorLoader;
 import io.tessera.jobs.JobConfig;
+import io.tessera.jobs.JobOptions;
 import io.tessera.jobs.LocalCluster;
 import io.tessera.jobs.policy.PolicyConfig;
 import io.tessera.jobs.policy.PolicyJob;
@@ -69,16 +70,23 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * fifth of the scored samples (at least 8 each) by time.
  *
  * <p>Options: {@code --minutes M} (30), {@code --samples G} (4), {@code --frames F} (4), {@code --in-flight N}
- * (2), {@code --lr X} (1e-4), {@code --max-staleness K} (2), {@code --out DIR} (tessera-rl).
+ * (2), {@code --lr X} (1e-4), {@code --max-staleness K} (2), {@code --groups-per-update N} (1),
+ * {@code --swap-prefill-tokens N} (the engine's 256; 0 lets in-flight samples finish on their policy),
+ * {@code --out DIR} (tessera-rl).
  */
 final class RlCommand {
 
-  static final Set<String> OPTIONS = Set.of("minutes", "samples", "frames", "in-flight", "lr", "max-staleness", "out");
+  static final Set<String> OPTIONS = Set.of("minutes", "samples", "frames", "in-flight", "lr", "max-staleness",
+      "groups-per-update", "swap-prefill-tokens", "out");
   private static final String ADHERENCE = io.tessera.reward.score.PromptAdherenceScorer.NAME;
   private static final Duration REQUEST_PATIENCE = Duration.ofMinutes(5);
   private static final long SEED_BASE = 7_000_000L;
 
   private RlCommand() {}
+
+  /** How the loop runs: prompts, GRPO groups and updates, and how the generator swaps. */
+  record Settings(int samples, int frames, int inFlight, float lr, int staleness, int groupsPerUpdate,
+      int swapPrefillTokens) {}
 
   /** One scored sample: seconds since the first prompt, the policy version that sampled it, reward, adherence. */
   record Scored(double seconds, long version, double reward, double adherence) {}
@@ -91,6 +99,9 @@ final class RlCommand {
     int frames = args.intValue("frames", 4, 1, 64);
     int inFlight = args.intValue("in-flight", 2, 1, 64);
     int staleness = args.intValue("max-staleness", 2, 0, 1000);
+    int groups = args.intValue("groups-per-update", PolicyOptions.GROUPS_PER_UPDATE.defaultValue(), 1, 1000);
+    int swapPrefill = args.intValue("swap-prefill-tokens", JobOptions.ENGINE_SWAP_PREFILL_TOKENS.defaultValue(), 0,
+        1_000_000);
     float lr;
     try {
       lr = Float.parseFloat(args.get("lr", "1e-4"));
@@ -104,10 +115,12 @@ final class RlCommand {
     } catch (IOException e) {
       throw new StackException("cannot create " + work + ": " + e.getMessage(), e);
     }
-    out.printf("rl: %d minutes, held-out prompts, %d samples x %d frames each, %d in flight, lr %s, K=%d; output in %s%n",
-        minutes, samples, frames, inFlight, lr, staleness, outDir);
+    out.printf("rl: %d minutes, held-out prompts, %d samples x %d frames each, %d in flight, lr %s, K=%d,"
+        + " %d groups per update, swap prefill %d tokens; output in %s%n",
+        minutes, samples, frames, inFlight, lr, staleness, groups, swapPrefill, outDir);
+    Settings settings = new Settings(samples, frames, inFlight, lr, staleness, groups, swapPrefill);
     try {
-      Loop loop = loop(work, outDir, Duration.ofMinutes(minutes), samples, frames, inFlight, lr, staleness, out);
+      Loop loop = loop(work, outDir, Duration.ofMinutes(minutes), settings, out);
       return report(loop, outDir, out);
     } finally {
       Checkpoints.delete(work);
@@ -117,8 +130,7 @@ final class RlCommand {
   /** What the loop saw. */
   record Loop(List<Scored> scored, TreeMap<Long, Double> publishedAt, PolicyUpdate last, SwapGaps swapGaps) {}
 
-  static Loop loop(Path work, Path outDir, Duration length, int samples, int frames, int inFlight, float lr,
-      int staleness, PrintStream out) {
+  static Loop loop(Path work, Path outDir, Duration length, Settings settings, PrintStream out) {
     String run = "rl-" + UUID.randomUUID().toString().substring(0, 8);
     try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"), 0)) {
       kafka.createTopics(Topics.ALL);
@@ -127,12 +139,14 @@ final class RlCommand {
       conf.setString("execution.checkpointing.dir", work.resolve("checkpoints").toUri().toString());
       StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
       Configuration policyConf = new Configuration();
-      policyConf.set(PolicyOptions.LEARNING_RATE, lr);
-      policyConf.set(PolicyOptions.MAX_STALENESS, staleness);
+      policyConf.set(PolicyOptions.LEARNING_RATE, settings.lr());
+      policyConf.set(PolicyOptions.MAX_STALENESS, settings.staleness());
+      policyConf.set(PolicyOptions.GROUPS_PER_UPDATE, settings.groupsPerUpdate());
       policyConf.set(PolicyOptions.WEIGHTS_DIR, work.resolve("policy").toString());
       PolicyConfig policy = PolicyConfig.from(policyConf);
       env.enableCheckpointing(policy.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
-      JobConfig cfg = JobConfig.fromArgs(new String[] {"--bootstrap", kafka.bootstrapServers(), "--group-prefix", run});
+      JobConfig cfg = JobConfig.fromArgs(new String[] {"--bootstrap", kafka.bootstrapServers(), "--group-prefix", run,
+          "--" + JobOptions.ENGINE_SWAP_PREFILL_TOKENS.key(), Integer.toString(settings.swapPrefillTokens())});
       GenerationJob.addToEnvironment(env, cfg);
       RewardJob.addToEnvironment(env, cfg);
       PolicyJob.addToEnvironment(env, cfg, policy, GeneratorLoader.of(cfg));
@@ -140,7 +154,7 @@ final class RlCommand {
       try (KafkaProducer<byte[], byte[]> producer = producer(kafka.bootstrapServers());
           KafkaConsumer<byte[], byte[]> consumer = consumer(kafka.bootstrapServers(), run)) {
         consumer.subscribe(List.of(Topics.REWARDS.name(), Topics.POLICY.name(), Topics.TOKENS.name()));
-        return drive(job, producer, consumer, run, length, samples, frames, inFlight, out);
+        return drive(job, producer, consumer, run, length, settings.samples(), settings.frames(), settings.inFlight(), out);
       } finally {
         job.cancel();
         try {
