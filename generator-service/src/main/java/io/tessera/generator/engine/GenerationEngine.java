@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * <p>How: one {@link KvCache} with {@code maxBatch} slots, kept dense (a finishing sample's slot is
  * filled by the last used one), so a decode step is one batched forward over slots {@code 0..used-1}.
  * A guided sample (classifier-free guidance) holds two slots, its conditional and its unconditional
- * sequence, and counts as two against {@code maxBatch}. Each slot holds all its tokens but the last
+ * sequence, and counts as two against {@code maxBatch}, until its guided tokens end
+ * ({@link SamplingConfig#guidedTokens()}); then its unconditional slot is freed. Each slot holds all its tokens but the last
  * in the cache; the decode step feeds that pending token.
  *
  * <p>Swaps: keys and values of one policy are never mixed with another's, so the determinism rule above
@@ -352,10 +353,7 @@ public final class GenerationEngine implements AutoCloseable {
     private int moveToCurrent(int budget) {
         List<Sample> moving = new ArrayList<>();
         int tokens = 0;
-        for (Sample s : active.values()) {
-            if (budget == 0) {
-                break; // samples finish on the draining policy
-            }
+        for (Sample s : budget == 0 ? List.<Sample>of() : active.values()) { // 0: samples finish where they run
             if (s.lane != draining) {
                 continue;
             }
