@@ -41,8 +41,10 @@ class JobConfigTest {
                 .hasMessageContaining("engine.batch-window");
         assertThatThrownBy(() -> JobConfig.fromArgs(new String[] {"--bootstrap", "x:1", "--engine.batch-quiet", "-1 ms"}))
                 .hasMessageContaining("engine.batch-quiet");
+        assertThat(JobConfig.fromArgs(new String[] {"--bootstrap", "x:1", "--engine.swap-prefill-tokens", "0"})
+                .engine().swapPrefillTokens()).as("0: samples finish on their policy").isZero();
         assertThatThrownBy(() -> JobConfig.fromArgs(new String[] {"--bootstrap", "x:1",
-            "--engine.swap-prefill-tokens", "0"})).hasMessageContaining("swapPrefillTokens");
+            "--engine.swap-prefill-tokens", "-1"})).hasMessageContaining("swapPrefillTokens");
     }
 
     @Test
