@@ -9,9 +9,11 @@ package io.tessera.generator.engine;
  * @param guidanceScale classifier-free guidance: logits = uncond + s * (cond - uncond); 1 disables
  * @param seed          with the token position, fixes the random draw (counter-based stream)
  * @param guidedTokens  guidance applies to the first this many generated tokens only, 0 to every token. What a
- *                      prompt asks for is settled in the first frames; later frames follow from earlier ones,
- *                      and guiding them too amplifies every small disagreement of the two sequences into
- *                      objects that jump and flicker. Past this point the engine frees the unconditional slot.
+ *                      prompt asks for is settled in the first frames; later frames follow from earlier ones.
+ *                      Guiding them too keeps the prompt's objects present but makes them jump and flicker
+ *                      (v5600 at scale 5); not guiding them moves objects smoothly but loses them more often.
+ *                      {@code bin/tessera eval --guided-frames} measures the trade. Past this point the engine
+ *                      frees the unconditional slot. Not carried by the Avro request or Flink state yet.
  */
 public record SamplingConfig(float temperature, int topK, float topP, float guidanceScale, long seed, int guidedTokens) {
 

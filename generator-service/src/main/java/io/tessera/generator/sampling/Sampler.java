@@ -9,7 +9,8 @@ import java.util.Arrays;
  * position): the random number comes from {@link CounterRandom} at (seed, position). Steps, in order:
  *
  * <ol>
- *   <li>classifier-free guidance: {@code l = uncond + s * (cond - uncond)} (when an unconditional row is given and {@link SamplingConfig#guidesAt} the position);
+ *   <li>classifier-free guidance: {@code l = uncond + s * (cond - uncond)} (when an unconditional row is given
+ *       and {@link SamplingConfig#guidesAt} the position);
  *   <li>grammar: only ids in {@code [lo(p), hi(p))} stay;
  *   <li>temperature: {@code l / T}, softmax over the allowed ids (in double);
  *   <li>top-k, then top-p (nucleus) on the probabilities; the rest is renormalised;
