@@ -154,7 +154,7 @@ final class RlCommand {
       try (KafkaProducer<byte[], byte[]> producer = producer(kafka.bootstrapServers());
           KafkaConsumer<byte[], byte[]> consumer = consumer(kafka.bootstrapServers(), run)) {
         consumer.subscribe(List.of(Topics.REWARDS.name(), Topics.POLICY.name(), Topics.TOKENS.name()));
-        return drive(job, producer, consumer, run, length, settings.samples(), settings.frames(), settings.inFlight(), out);
+        return drive(job, producer, consumer, run, length, settings, out);
       } finally {
         job.cancel();
         try {
@@ -171,8 +171,8 @@ final class RlCommand {
   }
 
   private static Loop drive(JobClient job, KafkaProducer<byte[], byte[]> producer,
-      KafkaConsumer<byte[], byte[]> consumer, String run, Duration length, int samples, int frames, int inFlight,
-      PrintStream out) throws Exception {
+      KafkaConsumer<byte[], byte[]> consumer, String run, Duration length, Settings settings, PrintStream out)
+      throws Exception {
     List<Scored> scored = new ArrayList<>();
     SwapGaps swapGaps = new SwapGaps();
     TreeMap<Long, Double> publishedAt = new TreeMap<>();
@@ -188,19 +188,20 @@ final class RlCommand {
         throw new StackException("rl: the job ended early: " + job.getJobStatus().get());
       }
       pending.keySet().removeIf(id -> System.nanoTime() - sentAt.get(id) > REQUEST_PATIENCE.toNanos());
-      while (pending.size() < inFlight) {
+      while (pending.size() < settings.inFlight()) {
         long seed = SEED_BASE + next++;
         String id = run + "-" + next;
         GenerationRequest r = GenerationRequest.newBuilder()
             .setRequestId(id).setTask(Task.TEXT_TO_VIDEO)
-            .setPrompt(ClipSpec.random(seed, Split.HELD_OUT, frames).prompt())
-            .setSampling(SamplingParams.newBuilder().setFrames(frames).setSamples(samples).setSeed(seed)
+            .setPrompt(ClipSpec.random(seed, Split.HELD_OUT, settings.frames()).prompt())
+            .setSampling(SamplingParams.newBuilder().setFrames(settings.frames()).setSamples(settings.samples())
+                .setSeed(seed)
                 .setTemperature(1f).setTopK(0).setTopP(1f).setGuidanceScale(1f).build())
             .setCreatedAtMs(System.currentTimeMillis())
             .build();
         producer.send(new ProducerRecord<>(Topics.PROMPTS.name(), id.getBytes(StandardCharsets.UTF_8),
             Topics.PROMPTS.codec().encode(r)));
-        pending.put(id, samples);
+        pending.put(id, settings.samples());
         sentAt.put(id, System.nanoTime());
       }
       producer.flush();

@@ -201,9 +201,10 @@ public final class Evaluate {
                 + " tones = shape tones heard; clicks = bounce-click F1 against the video)%n",
                 (System.nanoTime() - t0) / 1e9);
         for (Split split : clips.keySet()) {
-            int[] probe = firstStepProbe(generator, clips.get(split));
+            FirstSteps probe = firstStepProbe(generator, clips.get(split));
             out.printf(Locale.ROOT, "first step (image-to-video, greedy, unguided) in the prompt's direction, %s: %d of %d"
-                    + " single objects, %d of %d objects%n", split, probe[0], probe[1], probe[2], probe[3]);
+                    + " single objects, %d of %d objects%n", split, probe.singleRight(), probe.singles(), probe.right(),
+                    probe.objects());
         }
         double headline = scores.get(Split.HELD_OUT).get(Task.TEXT_TO_VIDEO).meanAdherence();
         out.printf(Locale.ROOT, "adherence=%.3f psnr=%.2f%n", headline, roundTrip[0]);
@@ -254,10 +255,10 @@ public final class Evaluate {
     /**
      * Whether the model reads the prompt's motion: from each clip's true first frame, one frame greedily without
      * guidance, and the detector's direction of the step from the true frame to the generated one, per prompt
-     * object. Returns {right, of} for clips of one object, then {right, of} over all objects. On held-out clips
-     * it shows whether direction generalises to colour-shape pairs never seen moving that way.
+     * object, counted for clips of one object and over all objects. On held-out clips it shows whether direction
+     * generalises to colour-shape pairs never seen moving that way.
      */
-    static int[] firstStepProbe(Generator generator, List<Clip> clips) {
+    static FirstSteps firstStepProbe(Generator generator, List<Clip> clips) {
         Map<String, Job> jobs = new HashMap<>();
         SamplingConfig greedy = new SamplingConfig(1e-4f, 0, 1f, 1f, 0L);
         for (int i = 0; i < clips.size(); i++) {
@@ -267,23 +268,29 @@ public final class Evaluate {
                     clip.prompt(), clip.frames().subList(0, 1), null, 1, greedy, System.nanoTime())));
         }
         generateAll(generator, jobs);
-        int[] counts = new int[4];
+        int singleRight = 0;
+        int singles = 0;
+        int right = 0;
+        int objects = 0;
         for (Job job : jobs.values()) {
             DecodedClip decoded = generator.decode(job.task, job.tokens.stream().mapToInt(Integer::intValue).toArray());
             List<BufferedImage> step = List.of(job.clip.frames().get(0), decoded.frames().get(0));
             List<io.tessera.generator.world.ObjectVerdict> verdicts = Detector.detect(step, null, job.clip.prompt()).verdicts();
             for (var v : verdicts) {
-                int right = v.motionOk() && v.colourOk() ? 1 : 0;
+                int ok = v.motionOk() && v.colourOk() ? 1 : 0;
                 if (verdicts.size() == 1) {
-                    counts[0] += right;
-                    counts[1]++;
+                    singleRight += ok;
+                    singles++;
                 }
-                counts[2] += right;
-                counts[3]++;
+                right += ok;
+                objects++;
             }
         }
-        return counts;
+        return new FirstSteps(singleRight, singles, right, objects);
     }
+
+    /** Prompt objects whose first step went the prompt's way: in single-object clips, and over all objects. */
+    record FirstSteps(int singleRight, int singles, int right, int objects) {}
 
     /** {PSNR dB, log-spectral distance dB, detector adherence} of the tokenizers' round trip. */
     private static double[] tokenizerRoundTrip(Generator g, List<Clip> clips) {
