@@ -13,7 +13,8 @@ final class CommandHelp {
 
   private static final Map<String, String> USAGE = Map.ofEntries(
       Map.entry("train", """
-          Usage: tessera train [--out DIR] [--install] [--init MODEL_DIR] [--motion-drill N] [options]
+          Usage: tessera train [--out DIR] [--install] [--init MODEL_DIR] [--motion-drill N] [--additive-video]
+                               [options]
 
           Trains the default transformer on the world's training mix (all four tasks, classifier-free
           guidance dropout on the prompt) with the shipped tokenizers, on every core. Checkpoints as it goes;
@@ -27,6 +28,8 @@ final class CommandHelp {
                                    a checkpoint in --checkpoint-dir still wins, so the run resumes)
             --motion-drill N       N batches of short clips that drill the prompt's motion after each
                                    batch of the mix (default 0: the plain mix)
+            --additive-video       keep each painted video code's embedding and output column the sum of a
+                                   mask part and a colour part (default: one free vector per code)
             --checkpoint-dir DIR   checkpoints and resume point (default .tessera/train)
             --steps N              total optimizer steps (default 20000)
             --batch N              sequences per step (default 8)
@@ -66,17 +69,21 @@ final class CommandHelp {
           reward_gain=<relative gain> adherence_before=<x> adherence_after=<y>.
 
           Options:
-            --minutes M            how long to run (default 30)
-            --samples G            samples per prompt, one GRPO group (default 4)
-            --frames F             frames per sample (default 4)
-            --in-flight N          prompts outstanding at once (default 2)
-            --lr X                 learning rate (default 1e-4)
-            --max-staleness K      drop samples from a policy more than K versions old (default 2)
-            --groups-per-update N  GRPO groups (prompts) per update (default 1)
+            --minutes M            how long to run (default %d)
+            --samples G            samples per prompt, one GRPO group (default %d)
+            --frames F             frames per sample (default %d)
+            --in-flight N          prompts outstanding at once (default %d)
+            --lr X                 learning rate (default %s)
+            --max-staleness K      drop samples from a policy more than K versions old (default %d)
+            --groups-per-update N  GRPO groups (prompts) per update (default %d)
+            --inner-steps N        gradient steps per update on the same groups (default %d)
             --swap-prefill-tokens N  tokens the generator may re-prefill per step to move in-flight samples
-                                   to a new policy (default 256); 0: they finish on the policy they started on
-            --out DIR              output folder (default tessera-rl)
-          """),
+                                   to a new policy (default %d: they finish on the policy they started on)
+            --out DIR              output folder (default %s)
+          """.formatted(RlCommand.DEFAULT_MINUTES, RlCommand.DEFAULT_SAMPLES, RlCommand.DEFAULT_FRAMES,
+              RlCommand.DEFAULT_IN_FLIGHT, RlCommand.DEFAULT_LR, RlCommand.DEFAULT_MAX_STALENESS,
+              RlCommand.DEFAULT_GROUPS_PER_UPDATE, RlCommand.DEFAULT_INNER_STEPS,
+              RlCommand.DEFAULT_SWAP_PREFILL_TOKENS, RlCommand.DEFAULT_OUT)),
       Map.entry("bench", """
           Usage: tessera bench engine|pipeline [options]
 

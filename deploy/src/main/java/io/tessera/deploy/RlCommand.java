@@ -69,24 +69,41 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * last line {@code reward_gain=<relative gain> adherence_before=<x> adherence_after=<y>}: the first and last
  * fifth of the scored samples (at least 8 each) by time.
  *
- * <p>Options: {@code --minutes M} (30), {@code --samples G} (4), {@code --frames F} (4), {@code --in-flight N}
- * (2), {@code --lr X} (1e-4), {@code --max-staleness K} (2), {@code --groups-per-update N} (1),
- * {@code --swap-prefill-tokens N} (the engine's 256; 0 lets in-flight samples finish on their policy),
- * {@code --out DIR} (tessera-rl).
+ * <p>Options and their defaults: the {@code DEFAULT_} constants below, which {@link CommandHelp} prints.
  */
 final class RlCommand {
 
   static final Set<String> OPTIONS = Set.of("minutes", "samples", "frames", "in-flight", "lr", "max-staleness",
-      "groups-per-update", "swap-prefill-tokens", "out");
+      "groups-per-update", "inner-steps", "swap-prefill-tokens", "out");
   private static final String ADHERENCE = io.tessera.reward.score.PromptAdherenceScorer.NAME;
   private static final Duration REQUEST_PATIENCE = Duration.ofMinutes(5);
   private static final long SEED_BASE = 7_000_000L;
+
+  static final int DEFAULT_MINUTES = 30;
+  /** Samples per prompt: one GRPO group. */
+  static final int DEFAULT_SAMPLES = 8;
+  static final int DEFAULT_FRAMES = 4;
+  /** Prompts outstanding at once. */
+  static final int DEFAULT_IN_FLIGHT = 2;
+  static final String DEFAULT_LR = "1e-4";
+  /** Samples from a policy more than K versions behind the trainer are dropped. */
+  static final int DEFAULT_MAX_STALENESS = 2;
+  /** Two groups per update: a less noisy gradient than one, updates still every few seconds here. */
+  static final int DEFAULT_GROUPS_PER_UPDATE = 2;
+  /**
+   * One gradient step per update: the trainer's forward/backward passes are what bound the loop on two
+   * cores, and a fresh batch learns more than a second step on the same one.
+   */
+  static final int DEFAULT_INNER_STEPS = 1;
+  /** 0: in-flight samples finish on the policy they started on, so a swap re-prefills nothing. */
+  static final int DEFAULT_SWAP_PREFILL_TOKENS = 0;
+  static final String DEFAULT_OUT = "tessera-rl";
 
   private RlCommand() {}
 
   /** How the loop runs: prompts, GRPO groups and updates, and how the generator swaps. */
   record Settings(int samples, int frames, int inFlight, float lr, int staleness, int groupsPerUpdate,
-      int swapPrefillTokens) {}
+      int innerSteps, int swapPrefillTokens) {}
 
   /** One scored sample: seconds since the first prompt, the policy version that sampled it, reward, adherence. */
   record Scored(double seconds, long version, double reward, double adherence) {}
@@ -94,21 +111,21 @@ final class RlCommand {
   static int run(String[] argv, PrintStream out) {
     Args args = Args.parse("rl", argv, OPTIONS, Set.of());
     args.requireNoPositional();
-    int minutes = args.intValue("minutes", 30, 1, 24 * 60);
-    int samples = args.intValue("samples", 4, 2, 16);
-    int frames = args.intValue("frames", 4, 1, 64);
-    int inFlight = args.intValue("in-flight", 2, 1, 64);
-    int staleness = args.intValue("max-staleness", 2, 0, 1000);
-    int groups = args.intValue("groups-per-update", PolicyOptions.GROUPS_PER_UPDATE.defaultValue(), 1, 1000);
-    int swapPrefill = args.intValue("swap-prefill-tokens", JobOptions.ENGINE_SWAP_PREFILL_TOKENS.defaultValue(), 0,
-        1_000_000);
+    int minutes = args.intValue("minutes", DEFAULT_MINUTES, 1, 24 * 60);
+    int samples = args.intValue("samples", DEFAULT_SAMPLES, 2, 16);
+    int frames = args.intValue("frames", DEFAULT_FRAMES, 1, 64);
+    int inFlight = args.intValue("in-flight", DEFAULT_IN_FLIGHT, 1, 64);
+    int staleness = args.intValue("max-staleness", DEFAULT_MAX_STALENESS, 0, 1000);
+    int groups = args.intValue("groups-per-update", DEFAULT_GROUPS_PER_UPDATE, 1, 1000);
+    int innerSteps = args.intValue("inner-steps", DEFAULT_INNER_STEPS, 1, 100);
+    int swapPrefill = args.intValue("swap-prefill-tokens", DEFAULT_SWAP_PREFILL_TOKENS, 0, 1_000_000);
     float lr;
     try {
-      lr = Float.parseFloat(args.get("lr", "1e-4"));
+      lr = Float.parseFloat(args.get("lr", DEFAULT_LR));
     } catch (NumberFormatException e) {
       throw new UsageException("--lr expects a number, got '" + args.get("lr", "") + "'");
     }
-    Path outDir = Path.of(args.get("out", "tessera-rl")).toAbsolutePath();
+    Path outDir = Path.of(args.get("out", DEFAULT_OUT)).toAbsolutePath();
     Path work = outDir.resolve("work-" + UUID.randomUUID().toString().substring(0, 8));
     try {
       Files.createDirectories(work);
@@ -116,9 +133,9 @@ final class RlCommand {
       throw new StackException("cannot create " + work + ": " + e.getMessage(), e);
     }
     out.printf("rl: %d minutes, held-out prompts, %d samples x %d frames each, %d in flight, lr %s, K=%d,"
-        + " %d groups per update, swap prefill %d tokens; output in %s%n",
-        minutes, samples, frames, inFlight, lr, staleness, groups, swapPrefill, outDir);
-    Settings settings = new Settings(samples, frames, inFlight, lr, staleness, groups, swapPrefill);
+        + " %d groups per update, %d inner steps, swap prefill %d tokens; output in %s%n",
+        minutes, samples, frames, inFlight, lr, staleness, groups, innerSteps, swapPrefill, outDir);
+    Settings settings = new Settings(samples, frames, inFlight, lr, staleness, groups, innerSteps, swapPrefill);
     try {
       Loop loop = loop(work, outDir, Duration.ofMinutes(minutes), settings, out);
       return report(loop, outDir, out);
@@ -142,6 +159,7 @@ final class RlCommand {
       policyConf.set(PolicyOptions.LEARNING_RATE, settings.lr());
       policyConf.set(PolicyOptions.MAX_STALENESS, settings.staleness());
       policyConf.set(PolicyOptions.GROUPS_PER_UPDATE, settings.groupsPerUpdate());
+      policyConf.set(PolicyOptions.INNER_STEPS, settings.innerSteps());
       policyConf.set(PolicyOptions.WEIGHTS_DIR, work.resolve("policy").toString());
       PolicyConfig policy = PolicyConfig.from(policyConf);
       env.enableCheckpointing(policy.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);

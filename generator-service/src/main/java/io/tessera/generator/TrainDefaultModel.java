@@ -1,8 +1,10 @@
 package io.tessera.generator;
 
+import io.tessera.generator.model.AdditiveCodes;
 import io.tessera.generator.model.ModelConfig;
 import io.tessera.generator.model.Policy;
 import io.tessera.generator.tokenize.Tokenizers;
+import io.tessera.generator.tokenize.Vocabulary;
 import io.tessera.generator.train.Pretrainer;
 import io.tessera.generator.train.TrainOptions;
 import java.io.IOException;
@@ -20,13 +22,15 @@ import java.util.List;
  * it goes and resuming from the latest checkpoint when run again, then writes the model directory.
  *
  * <pre>
- * train [--out DIR] [--install] [--init MODEL_DIR] [--motion-drill N] [pretrainer options: --steps --batch
+ * train [--out DIR] [--install] [--init MODEL_DIR] [--motion-drill N] [--additive-video] [pretrainer options: --steps --batch
  *        --seq-len --lr --seed --checkpoint-dir --checkpoint-every --log-every --warmup --weight-decay --grad-clip]
  * </pre>
  *
  * {@code --init} starts from a saved model's weights instead of random ones (fine-tuning; a checkpoint in
  * {@code --checkpoint-dir} still wins, so a fine-tuning run resumes like any other). {@code --motion-drill N}
  * puts N {@link MotionDrill} batches after each batch of the mix (default 0: the plain mix).
+ * {@code --additive-video} keeps the embedding of every painted video code the sum of a mask part and a colour
+ * part ({@link AdditiveCodes}), so what is learned about a shape's motion in one colour holds in the others.
  *
  * {@code --install} copies the result's {@code model.properties} and {@code weights.bin} into the
  * module's resources ({@value #RESOURCES}), which is how the shipped default model is produced.
@@ -44,6 +48,7 @@ public final class TrainDefaultModel {
         boolean install = false;
         Path init = null;
         int drill = 0;
+        boolean additive = false;
         List<String> rest = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -51,6 +56,7 @@ public final class TrainDefaultModel {
                 case "--install" -> install = true;
                 case "--init" -> init = Path.of(args[++i]);
                 case "--motion-drill" -> drill = parseDrill(args[++i]);
+                case "--additive-video" -> additive = true;
                 default -> rest.add(args[i]);
             }
         }
@@ -61,14 +67,16 @@ public final class TrainDefaultModel {
                 TrainOptions.defaults(DEFAULT_CHECKPOINTS));
         TrainOptions options = TrainOptions.parse(rest.toArray(String[]::new), base);
         MotionDrill source = new MotionDrill(new TrainingMix(tokenizers, options.seed()), drill);
-        System.out.printf("training the default model: %s, %d steps of %d x %d tokens%s, from %s, checkpoints in %s%n",
+        AdditiveCodes videoCodes = additive ? additiveVideoCodes(tokenizers) : null;
+        System.out.printf("training the default model: %s, %d steps of %d x %d tokens%s%s, from %s, checkpoints in %s%n",
                 Generator.defaultModelConfig(tokenizers), options.steps(), options.batch(), options.seqLen(),
                 drill == 0 ? "" : ", " + drill + " motion-drill batches after each",
+                videoCodes == null ? "" : ", video codes kept additive (mask + colour, " + videoCodes + ")",
                 init == null ? "random weights" : init.toAbsolutePath(), options.checkpointDir().toAbsolutePath());
         long started = System.nanoTime();
         ModelConfig config = Generator.defaultModelConfig(tokenizers);
         try (Policy initial = init == null ? Policy.randomInit(config, options.seed()) : Policy.load(init, config);
-                Policy trained = new Pretrainer(options, source).train(initial, System.out)) {
+                Policy trained = new Pretrainer(options, source, videoCodes).train(initial, System.out)) {
             trained.save(out);
             System.out.printf("model written to %s after %.1f min%n", out.toAbsolutePath(),
                     (System.nanoTime() - started) / 6e10);
@@ -76,6 +84,12 @@ public final class TrainDefaultModel {
                 installIntoResources(out, Path.of(RESOURCES));
             }
         }
+    }
+
+    /** The video codes painted in a colour (all but code 0, the empty patch): mask x colour. */
+    static AdditiveCodes additiveVideoCodes(Tokenizers tokenizers) {
+        Vocabulary vocabulary = tokenizers.vocabulary();
+        return new AdditiveCodes(vocabulary.video(1), tokenizers.video().masks(), tokenizers.video().colours());
     }
 
     private static int parseDrill(String v) {

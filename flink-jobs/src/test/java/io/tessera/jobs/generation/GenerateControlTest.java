@@ -252,6 +252,56 @@ class GenerateControlTest {
     }
 
     /**
+     * A third policy waiting behind a draining swap at a barrier: the barrier moves no sample (it used to
+     * complete both swaps at once, re-prefilling every in-flight sample), the waiting policy is checkpointed as
+     * a pending update, and the restored operator, once it has loaded it, emits exactly what this one did.
+     */
+    @Test
+    void aBarrierLeavesAThirdPolicyWaitingAndTheRestoredOperatorGoesOnAsBefore() throws Exception {
+        EngineConfig onePerStep = new EngineConfig(4, 4, 1024, 1);
+        GenerationRequest r = request("third", 3, 3, 23L);
+        OperatorSubtaskState snapshot;
+        List<TokenChunk> after;
+        List<GenerationCompleted> doneAfter;
+        try (var h = new GenerateHarness(onePerStep)) {
+            h.open();
+            h.prompt(r);
+            Mailboxes.run(h, 4);
+            h.policyApplied(good(5));
+            Mailboxes.run(h, 1);
+            h.policyApplied(good(6));
+            assertThat(h.generateOperator().policyWaiting()).as("v6 waits behind the v0 -> v5 swap").isTrue();
+            h.prepareSnapshotPreBarrier(1L);
+            assertThat(h.generateOperator().policyWaiting()).as("the barrier forced no swap").isTrue();
+            snapshot = h.snapshot(1L, 1L);
+            int before = h.extractOutputValues().size();
+            h.endPrompts();
+            List<TokenChunk> all = h.extractOutputValues();
+            after = all.subList(before, all.size());
+            doneAfter = completed(h);
+        }
+        assertThat(after).isNotEmpty();
+        assertThat(doneAfter).hasSize(3).allSatisfy(g -> {
+            assertThat(g.getFirstPolicyVersion()).isZero();
+            assertThat(g.getPolicyVersion()).isEqualTo(6L);
+        });
+        try (var h = new GenerateHarness(onePerStep)) {
+            h.initializeState(snapshot);
+            h.open();
+            assertThat(h.generateOperator().policyVersion()).as("v5 runs, v6 loads again").isEqualTo(5L);
+            h.generateOperator().awaitPendingPolicyUpdates();
+            assertThat(h.generateOperator().policyWaiting()).as("v6 waits again").isTrue();
+            h.endPrompts();
+            assertThat(h.extractOutputValues()).usingRecursiveFieldByFieldElementComparatorIgnoringFields("emittedAtMs")
+                    .containsExactlyInAnyOrderElementsOf(after);
+            assertThat(completed(h)).usingRecursiveFieldByFieldElementComparatorOnFields("requestId", "sampleIndex",
+                    "tokens", "logprobs", "policyVersion", "firstPolicyVersion", "finishReason")
+                    .containsExactlyInAnyOrderElementsOf(doneAfter);
+            assertThat(deadReasons(h)).isEmpty();
+        }
+    }
+
+    /**
      * A checkpoint barrier does not wait for an update still loading (here a {@code file:} URI to a named pipe
      * nobody writes yet, so the load cannot finish): the snapshot is taken at once with the update as pending,
      * and the operator restored from it loads the update again and applies it.

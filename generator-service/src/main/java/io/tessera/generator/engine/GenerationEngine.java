@@ -543,6 +543,16 @@ public final class GenerationEngine implements AutoCloseable {
         draining = new Lane(old, cache, config.maxBatch());
     }
 
+    /** The policy new samples run now (the newest one that started; a waiting one has not). */
+    public io.tessera.generator.model.Policy runningPolicy() {
+        return current.policy;
+    }
+
+    /** The policy that starts once the swap in progress has drained; null when none waits. */
+    public io.tessera.generator.model.Policy waitingPolicy() {
+        return waitingPolicy;
+    }
+
     /** The policy of the samples that have not moved to the newest one yet; null when no swap is draining. */
     public io.tessera.generator.model.Policy drainingPolicy() {
         return draining == null ? null : draining.policy;

@@ -27,9 +27,10 @@ import java.util.List;
  * and version (the reference is the shipped model and is not part of the snapshot); {@link #publish()}
  * hands out an independent copy of the weights at the current version.
  *
- * <p>GRPO's theta_old is the policy at the start of the update, recomputed here with the same
- * {@link SequenceLogProbs} function as theta (see the package documentation for why the engine's
- * sampling-time log-probabilities are not used in the ratio). Not thread-safe: one trainer, one thread.
+ * <p>GRPO's theta_old is the policy at the start of the update: the first inner step's own log-probabilities
+ * (the same {@link SequenceLogProbs} function as theta), detached, so no separate forward pass is spent on
+ * them (see the package documentation for why the engine's sampling-time log-probabilities are not used in
+ * the ratio). Not thread-safe: one trainer, one thread.
  */
 public final class RlTrainer implements AutoCloseable {
     private static final int MAGIC = 0x5453524c; // "TSRL"
@@ -118,8 +119,8 @@ public final class RlTrainer implements AutoCloseable {
         try (NDManager sm = root.newSubManager()) {
             TokenBatch batch = TokenBatch.pack(prefixes, tokens, policy.config().maxSeqLen(), sm);
             NDArray advNd = sm.create(adv); // (B)
-            NDArray logpOld = SequenceLogProbs.perTokenNoGrad(policy, batch, sm); // (B, T) theta_old
             NDArray logpRef = SequenceLogProbs.perTokenNoGrad(reference, batch, sm); // (B, T)
+            NDArray logpOld = null; // (B, T) theta_old: the first step's own log-probs, before it moves theta
             double loss = Double.NaN, kl = Double.NaN, clip = Double.NaN, norm = Double.NaN;
             boolean skipped = false;
             for (int k = 0; k < cfg.innerSteps(); k++) {
@@ -127,6 +128,10 @@ public final class RlTrainer implements AutoCloseable {
                     GrpoLoss.Result res;
                     try (GradientCollector gc = Engine.getEngine(ComputeDevice.ENGINE).newGradientCollector()) {
                         NDArray logpNew = SequenceLogProbs.perToken(policy, batch, step); // (B, T)
+                        if (logpOld == null) {
+                            logpOld = logpNew.stopGradient(); // same values as a no-grad pass, one forward less
+                            logpOld.attach(sm);
+                        }
                         res = GrpoLoss.compute(logpNew, logpOld, logpRef, advNd, batch.mask, batch.counts,
                                 cfg.clipEpsilon(), cfg.klBeta());
                         gc.backward(res.loss());

@@ -40,6 +40,11 @@ public final class VideoTokenizer implements VideoCodec {
         return masks.length;
     }
 
+    /** Palette colours: code {@code 1 + m * colours() + c} is mask m in colour c. */
+    public int colours() {
+        return PALETTE.length;
+    }
+
     @Override
     public int tokensPerFrame() {
         return TOKENS_PER_FRAME;

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
+import io.tessera.generator.model.AdditiveCodes;
 import io.tessera.generator.model.ComputeDevice;
 import io.tessera.generator.model.ModelFormatException;
 import io.tessera.generator.model.Policy;
@@ -54,12 +55,23 @@ public final class Pretrainer {
 
     private final TrainOptions options;
     private final SequenceSource source;
+    /** Kept additive after every update (and at the start), or null. */
+    private final AdditiveCodes additive;
     private float lastLoss = Float.NaN;
     private long skippedSteps;
 
     public Pretrainer(TrainOptions options, SequenceSource source) {
+        this(options, source, null);
+    }
+
+    /**
+     * @param additive a block of ids whose embedding rows and output columns stay additive
+     *                 ({@link AdditiveCodes#project} at the start and after every optimizer step), or null
+     */
+    public Pretrainer(TrainOptions options, SequenceSource source, AdditiveCodes additive) {
         this.options = options;
         this.source = source;
+        this.additive = additive;
     }
 
     /** Mean loss of the last step run. */
@@ -129,6 +141,9 @@ public final class Pretrainer {
     }
 
     private Policy loop(Policy policy, AdamW opt, NDManager root, long startStep, long endStep, PrintStream out) {
+        if (additive != null) {
+            additive.project(policy);
+        }
         List<NDArray> params = policy.parameters();
         params.forEach(p -> p.setRequiresGradient(true));
         Engine engine = Engine.getEngine(ComputeDevice.ENGINE);
@@ -173,6 +188,9 @@ public final class Pretrainer {
                                 grads.forEach(g -> g.muli(scale));
                             }
                             opt.update(params, grads, options.learningRate(step), options.weightDecay(), sm);
+                            if (additive != null) {
+                                additive.project(policy);
+                            }
                         } else {
                             skippedSteps++;
                             out.printf("step %d skipped: loss %s, gradient norm %s (%d skipped so far)%n", step + 1,

@@ -3,8 +3,12 @@ package io.tessera.generator.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.ndarray.NDManager;
+import io.tessera.generator.model.AdditiveCodes;
+import io.tessera.generator.model.ComputeDevice;
 import io.tessera.generator.model.ModelConfig;
 import io.tessera.generator.model.Policy;
+import io.tessera.generator.model.Transformer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +43,39 @@ class PretrainerTest {
 
     static TrainOptions options(Path dir, int steps) {
         return new TrainOptions(steps, 8, 24, 1e-2f, 5L, dir, 5, 5, 3, 0.01f, 1.0f);
+    }
+
+    @Test
+    void anAdditiveBlockStaysAdditiveThroughTraining() {
+        AdditiveCodes block = new AdditiveCodes(8, 4, 8); // ids 8..39 of 64
+        PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        try (Policy constrained = new Pretrainer(options(dir.resolve("additive"), 6), COUNTING, block)
+                .train(Policy.randomInit(TINY, 1), out);
+                Policy free = new Pretrainer(options(dir.resolve("free"), 6), COUNTING)
+                        .train(Policy.randomInit(TINY, 1), out)) {
+            assertThat(logitInteraction(free, block)).as("without the constraint").isGreaterThan(0.01);
+            assertThat(logitInteraction(constrained, block)).as("with it").isLessThan(1e-4);
+        }
+    }
+
+    /** Largest |l(a,b) - l(a,0) - l(0,b) + l(0,0)| over the block's logits at every position of one sequence. */
+    private static double logitInteraction(Policy p, AdditiveCodes block) {
+        try (NDManager m = NDManager.newBaseManager(ComputeDevice.ENGINE)) {
+            int v = p.config().vocabSize();
+            float[] logits = Transformer.forward(p, m.create(new int[] {3, 17, 30, 41, 9}, new ai.djl.ndarray.types.Shape(1, 5)),
+                    m).toFloatArray(); // (1, 5, V)
+            double worst = 0;
+            for (int t = 0; t < 5; t++) {
+                for (int a = 0; a < block.as(); a++) {
+                    for (int b = 0; b < block.bs(); b++) {
+                        int base = t * v + block.first();
+                        worst = Math.max(worst, Math.abs(logits[base + a * block.bs() + b] - logits[base + a * block.bs()]
+                                - logits[base + b] + logits[base]));
+                    }
+                }
+            }
+            return worst;
+        }
     }
 
     @Test
