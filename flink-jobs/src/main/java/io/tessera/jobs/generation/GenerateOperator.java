@@ -215,12 +215,10 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
     private transient double normalStepTotalMs;
     private transient long normalSteps;
     private transient volatile double normalStepMeanMs;
-    /**
-     * Completed swaps by pause, in whole ms (the last bucket: that or longer), for the summary this operator
-     * logs when it closes; bounded however long the job runs.
-     */
-    private transient long[] swapPauseHistogram;
-    private transient long swapCount;
+    /** For the summary logged at close: steps while an older policy still ran, the other steps, installs. */
+    private transient MsHistogram swapSteps;
+    private transient MsHistogram otherSteps;
+    private transient MsHistogram installs;
     /**
      * The first exception thrown while emitting from the listener (e.g. a failing downstream operator).
      * The engine catches listener exceptions to protect its other samples, so the operator keeps it here
@@ -295,7 +293,9 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
         loaderCodec = RecordCodec.of(PolicyUpdate.class);
         pendingUpdates = new ArrayDeque<>();
         replaced = new ArrayList<>();
-        swapPauseHistogram = new long[1001];
+        swapSteps = new MsHistogram();
+        otherSteps = new MsHistogram();
+        installs = new MsHistogram();
         encodedUpdates = new java.util.IdentityHashMap<>();
         String loaderName = "tessera-policy-loader-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         policyLoader = Executors.newSingleThreadExecutor(r -> {
@@ -773,6 +773,7 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
         encodedUpdates.put(next, appliedUpdate);
         lastSwapLoadMs = loaded.loadNanos() / 1e6;
         long installNanos = System.nanoTime() - started;
+        installs.add(installNanos / 1e6);
         if (engine.swapInProgress()) {
             swapLoadNanos = installNanos; // the next steps move the active samples over: the pause
             swapStepMaxMs = 0;
@@ -979,6 +980,7 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
         }
         if (swapLoadNanos >= 0) {
             swapStepMaxMs = Math.max(swapStepMaxMs, ms + swapLoadNanos / 1e6);
+            swapSteps.add(ms);
             swapLoadNanos = 0; // install time counts once
             if (!engine.swapInProgress()) {
                 recordSwapPause(swapStepMaxMs);
@@ -987,6 +989,7 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
             }
         } else {
             normalStepMaxMs = Math.max(normalStepMaxMs, ms);
+            otherSteps.add(ms);
             normalStepTotalMs += ms;
             normalSteps++;
             normalStepMeanMs = normalStepTotalMs / normalSteps;
@@ -997,39 +1000,17 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
     private void recordSwapPause(double ms) {
         lastSwapPauseMs = ms;
         swapPauseMaxMs = Math.max(swapPauseMaxMs, ms);
-        if (swapPauseHistogram != null) {
-            swapPauseHistogram[(int) Math.min(swapPauseHistogram.length - 1, Math.max(0, Math.floor(ms)))]++;
-            swapCount++;
-        }
-    }
-
-    /** The q-quantile of the swap pauses, as its histogram bucket's upper bound in ms. */
-    private long swapPauseQuantileMs(double q) {
-        long rank = Math.max(1, (long) Math.ceil(q * swapCount));
-        long seen = 0;
-        for (int ms = 0; ms < swapPauseHistogram.length; ms++) {
-            seen += swapPauseHistogram[ms];
-            if (seen >= rank) {
-                return ms + 1;
-            }
-        }
-        return swapPauseHistogram.length;
     }
 
     /** One line on how swaps went, against the usual step, when the operator closes after swapping. */
     private void logSwapSummary() {
-        if (swapPauseHistogram == null || swapCount == 0) {
+        if (installs == null || installs.count() == 0) {
             return;
         }
-        LOG.info("{}: {} swaps; pause per swap (installing, then the longest step until no sample ran the older"
-                        + " policy) p50 < {} / p99 < {} / max {} ms; steps without a swap: mean {} / max {} ms",
-                getOperatorName(), swapCount, swapPauseQuantileMs(0.5), swapPauseQuantileMs(0.99),
-                oneDecimal(swapPauseMaxMs), oneDecimal(normalStepMeanMs),
-                oneDecimal(normalStepMaxMs));
-    }
-
-    private static String oneDecimal(double ms) {
-        return String.format(java.util.Locale.ROOT, "%.1f", ms);
+        LOG.info("{}: {} swaps installed on the task thread in at most {} ms; decode steps while an older policy"
+                        + " still ran {}; other decode steps {}", getOperatorName(), installs.count(),
+                String.format(java.util.Locale.ROOT, "%.1f", installs.max()), swapSteps.summary(),
+                otherSteps.summary());
     }
 
     /** Closes the replaced policies the engine no longer runs. */
