@@ -650,16 +650,26 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
     /**
      * Before a barrier: updates already loaded are installed (those still loading are checkpointed as pending,
      * see {@link #processElement2}). A swap still moving samples is checkpointed as it is (which samples still
-     * run the older policy, and that policy), so a restore moves them over at the same steps as this run. A
-     * third policy waiting behind a draining one is checkpointed as a pending update (see
-     * {@link #snapshotState}): it waits in the restored operator as it does here, and the barrier moves no
-     * sample (completing both swaps at once re-prefilled every in-flight sample: a 0.4 s stall in
+     * run the older policy, and that policy), so a restore moves them over at the same steps as this run.
+     *
+     * <p>A third policy waiting behind a draining one: with one subtask it is checkpointed as a pending update
+     * (see {@link #snapshotState}), so it waits in the restored operator as it does here and the barrier moves
+     * no sample. With several, the policy state is written once for all (subtask 0), and subtasks need not be
+     * at the same point of their swaps, so the barrier completes both swaps first ({@link
+     * GenerationEngine#completeSwap}: every subtask then holds the newest policy and at most the one before
+     * it, as the state assumes); that re-prefills every in-flight sample at once (a 409 ms step in
      * {@code bin/tessera rl}).
      */
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
         installReadyUpdates();
+        if (engine.hasWaitingPolicy() && getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks() > 1) {
+            long t0 = System.nanoTime();
+            engine.completeSwap();
+            swapStepMaxMs = Math.max(swapStepMaxMs, (System.nanoTime() - t0) / 1e6);
+            closeReplacedPolicies();
+        }
     }
 
     /**
@@ -1076,13 +1086,18 @@ public final class GenerateOperator extends AbstractStreamOperator<TokenChunk>
         }
         checkpointed.update(entries);
         boolean writer = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0;
-        // The running policy, then (pending, first) one that waits behind a draining swap: three policies in
-        // the engine are checkpointed as two installed and one to load again.
+        // One subtask only (see prepareSnapshotPreBarrier): the running policy, and (pending, first) the one
+        // that waits behind a draining swap: three policies in the engine are checkpointed as two installed
+        // and one to load again.
         Policy waitingPolicy = engine.waitingPolicy();
         byte[] running = appliedUpdate;
         if (waitingPolicy != null) {
             Policy runningPolicy = engine.runningPolicy();
             running = runningPolicy == generator.policy() ? null : encodedUpdates.get(runningPolicy);
+            if ((running == null && runningPolicy != generator.policy()) || encodedUpdates.get(waitingPolicy) == null) {
+                throw new IllegalStateException("policy v" + runningPolicy.version() + " or the waiting v"
+                        + waitingPolicy.version() + " has no update to checkpoint");
+            }
         }
         policyState.update(writer && running != null ? List.of(running) : List.of());
         List<byte[]> pending = new ArrayList<>();

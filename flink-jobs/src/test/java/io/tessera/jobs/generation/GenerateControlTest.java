@@ -252,7 +252,7 @@ class GenerateControlTest {
     }
 
     /**
-     * A third policy waiting behind a draining swap at a barrier: the barrier moves no sample (it used to
+     * A third policy waiting behind a draining swap at a barrier, one subtask: the barrier moves no sample (it used to
      * complete both swaps at once, re-prefilling every in-flight sample), the waiting policy is checkpointed as
      * a pending update, and the restored operator, once it has loaded it, emits exactly what this one did.
      */
@@ -298,6 +298,27 @@ class GenerateControlTest {
                     "tokens", "logprobs", "policyVersion", "firstPolicyVersion", "finishReason")
                     .containsExactlyInAnyOrderElementsOf(doneAfter);
             assertThat(deadReasons(h)).isEmpty();
+        }
+    }
+
+    /** With several subtasks the policy state is written once for all, so a barrier still completes both swaps. */
+    @Test
+    void withSeveralSubtasksABarrierCompletesBothSwaps() throws Exception {
+        String id = java.util.stream.IntStream.range(0, 100).mapToObj(i -> "third-of-two-" + i)
+                .filter(k -> org.apache.flink.runtime.state.KeyGroupRangeAssignment.assignKeyToParallelOperator(k, 128, 2)
+                        == 0)
+                .findFirst().orElseThrow(); // a request this subtask owns
+        try (var h = new GenerateHarness(new EngineConfig(4, 4, 1024, 1), 2, 0)) {
+            h.open();
+            h.prompt(request(id, 3, 3, 23L));
+            Mailboxes.run(h, 4);
+            h.policyApplied(good(5));
+            Mailboxes.run(h, 1);
+            h.policyApplied(good(6));
+            assertThat(h.generateOperator().policyWaiting()).isTrue();
+            h.prepareSnapshotPreBarrier(1L);
+            assertThat(h.generateOperator().swapInProgress()).as("every sample runs v6").isFalse();
+            assertThat(h.generateOperator().policyVersion()).isEqualTo(6L);
         }
     }
 
