@@ -22,8 +22,9 @@ import java.util.List;
  * it goes and resuming from the latest checkpoint when run again, then writes the model directory.
  *
  * <pre>
- * train [--out DIR] [--install] [--init MODEL_DIR] [--motion-drill N] [--additive-video] [pretrainer options: --steps --batch
- *        --seq-len --lr --seed --checkpoint-dir --checkpoint-every --log-every --warmup --weight-decay --grad-clip]
+ * train [--out DIR] [--install] [--init MODEL_DIR] [--motion-drill N] [--additive-video]
+ *       [pretrainer options: --steps --batch --seq-len --lr --seed --checkpoint-dir --checkpoint-every --log-every
+ *        --warmup --weight-decay --grad-clip]
  * </pre>
  *
  * {@code --init} starts from a saved model's weights instead of random ones (fine-tuning; a checkpoint in
