@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -215,9 +216,7 @@ class GenerateControlTest {
     void aCheckpointDuringASwapResumesWithTheSameChunksTokensAndVersions() throws Exception {
         EngineConfig onePerStep = new EngineConfig(4, 4, 1024, 1);
         GenerationRequest r = request("mid-swap", 3, 3, 21L);
-        OperatorSubtaskState snapshot;
-        List<TokenChunk> after;
-        List<GenerationCompleted> doneAfter;
+        AfterSnapshot uninterrupted;
         try (var h = new GenerateHarness(onePerStep)) {
             h.open();
             h.prompt(r);
@@ -225,29 +224,49 @@ class GenerateControlTest {
             h.policyApplied(good(5));
             Mailboxes.run(h, 1);
             assertThat(h.generateOperator().swapInProgress()).as("samples still on the old weights").isTrue();
-            snapshot = h.snapshot(1L, 1L);
+            uninterrupted = AfterSnapshot.of(h);
+        }
+        uninterrupted.assertThreeSamplesEndedOn(5L);
+        try (var h = new GenerateHarness(onePerStep)) {
+            h.initializeState(uninterrupted.snapshot());
+            h.open();
+            assertThat(h.generateOperator().swapInProgress()).as("the draining lane is rebuilt").isTrue();
+            uninterrupted.assertRestoredEmitsTheSame(h);
+            assertThat(h.generateOperator().swapInProgress()).isFalse();
+        }
+    }
+
+    /** A snapshot, then what the operator emitted after it when its prompts ended. */
+    private record AfterSnapshot(OperatorSubtaskState snapshot, List<TokenChunk> chunks,
+            List<GenerationCompleted> records) {
+
+        static AfterSnapshot of(GenerateHarness h) throws Exception {
+            OperatorSubtaskState snapshot = h.snapshot(1L, 1L);
             int before = h.extractOutputValues().size();
             h.endPrompts();
             List<TokenChunk> all = h.extractOutputValues();
-            after = all.subList(before, all.size());
-            doneAfter = completed(h);
+            return new AfterSnapshot(snapshot, List.copyOf(all.subList(before, all.size())),
+                    GenerateOperatorTest.completed(h));
         }
-        assertThat(after).isNotEmpty();
-        assertThat(doneAfter).hasSize(3).allSatisfy(g -> {
-            assertThat(g.getFirstPolicyVersion()).isZero();
-            assertThat(g.getPolicyVersion()).isEqualTo(5L);
-        });
-        try (var h = new GenerateHarness(onePerStep)) {
-            h.initializeState(snapshot);
-            h.open();
-            assertThat(h.generateOperator().swapInProgress()).as("the draining lane is rebuilt").isTrue();
-            h.endPrompts();
-            assertThat(h.extractOutputValues()).usingRecursiveFieldByFieldElementComparatorIgnoringFields("emittedAtMs")
-                    .containsExactlyInAnyOrderElementsOf(after);
-            assertThat(completed(h)).usingRecursiveFieldByFieldElementComparatorOnFields("requestId", "sampleIndex",
-                    "tokens", "logprobs", "policyVersion", "firstPolicyVersion", "finishReason")
-                    .containsExactlyInAnyOrderElementsOf(doneAfter);
-            assertThat(h.generateOperator().swapInProgress()).isFalse();
+
+        void assertThreeSamplesEndedOn(long version) {
+            assertThat(chunks).isNotEmpty();
+            assertThat(records).hasSize(3).allSatisfy(g -> {
+                assertThat(g.getFirstPolicyVersion()).isZero();
+                assertThat(g.getPolicyVersion()).isEqualTo(version);
+            });
+        }
+
+        /** Ends the restored operator's prompts: it must emit exactly these chunks and records. */
+        void assertRestoredEmitsTheSame(GenerateHarness restored) throws Exception {
+            restored.endPrompts();
+            assertThat(restored.extractOutputValues())
+                    .usingRecursiveFieldByFieldElementComparatorIgnoringFields("emittedAtMs")
+                    .containsExactlyInAnyOrderElementsOf(chunks);
+            assertThat(GenerateOperatorTest.completed(restored))
+                    .usingRecursiveFieldByFieldElementComparatorOnFields("requestId", "sampleIndex", "tokens",
+                            "logprobs", "policyVersion", "firstPolicyVersion", "finishReason")
+                    .containsExactlyInAnyOrderElementsOf(records);
         }
     }
 
@@ -260,9 +279,7 @@ class GenerateControlTest {
     void aBarrierLeavesAThirdPolicyWaitingAndTheRestoredOperatorGoesOnAsBefore() throws Exception {
         EngineConfig onePerStep = new EngineConfig(4, 4, 1024, 1);
         GenerationRequest r = request("third", 3, 3, 23L);
-        OperatorSubtaskState snapshot;
-        List<TokenChunk> after;
-        List<GenerationCompleted> doneAfter;
+        AfterSnapshot uninterrupted;
         try (var h = new GenerateHarness(onePerStep)) {
             h.open();
             h.prompt(r);
@@ -273,30 +290,16 @@ class GenerateControlTest {
             assertThat(h.generateOperator().policyWaiting()).as("v6 waits behind the v0 -> v5 swap").isTrue();
             h.prepareSnapshotPreBarrier(1L);
             assertThat(h.generateOperator().policyWaiting()).as("the barrier forced no swap").isTrue();
-            snapshot = h.snapshot(1L, 1L);
-            int before = h.extractOutputValues().size();
-            h.endPrompts();
-            List<TokenChunk> all = h.extractOutputValues();
-            after = all.subList(before, all.size());
-            doneAfter = completed(h);
+            uninterrupted = AfterSnapshot.of(h);
         }
-        assertThat(after).isNotEmpty();
-        assertThat(doneAfter).hasSize(3).allSatisfy(g -> {
-            assertThat(g.getFirstPolicyVersion()).isZero();
-            assertThat(g.getPolicyVersion()).isEqualTo(6L);
-        });
+        uninterrupted.assertThreeSamplesEndedOn(6L);
         try (var h = new GenerateHarness(onePerStep)) {
-            h.initializeState(snapshot);
+            h.initializeState(uninterrupted.snapshot());
             h.open();
             assertThat(h.generateOperator().policyVersion()).as("v5 runs, v6 loads again").isEqualTo(5L);
             h.generateOperator().awaitPendingPolicyUpdates();
             assertThat(h.generateOperator().policyWaiting()).as("v6 waits again").isTrue();
-            h.endPrompts();
-            assertThat(h.extractOutputValues()).usingRecursiveFieldByFieldElementComparatorIgnoringFields("emittedAtMs")
-                    .containsExactlyInAnyOrderElementsOf(after);
-            assertThat(completed(h)).usingRecursiveFieldByFieldElementComparatorOnFields("requestId", "sampleIndex",
-                    "tokens", "logprobs", "policyVersion", "firstPolicyVersion", "finishReason")
-                    .containsExactlyInAnyOrderElementsOf(doneAfter);
+            uninterrupted.assertRestoredEmitsTheSame(h);
             assertThat(deadReasons(h)).isEmpty();
         }
     }
@@ -305,8 +308,7 @@ class GenerateControlTest {
     @Test
     void withSeveralSubtasksABarrierCompletesBothSwaps() throws Exception {
         String id = java.util.stream.IntStream.range(0, 100).mapToObj(i -> "third-of-two-" + i)
-                .filter(k -> org.apache.flink.runtime.state.KeyGroupRangeAssignment.assignKeyToParallelOperator(k, 128, 2)
-                        == 0)
+                .filter(k -> KeyGroupRangeAssignment.assignKeyToParallelOperator(k, 128, 2) == 0)
                 .findFirst().orElseThrow(); // a request this subtask owns
         try (var h = new GenerateHarness(new EngineConfig(4, 4, 1024, 1), 2, 0)) {
             h.open();

@@ -56,7 +56,8 @@ class AdditiveCodesTest {
                     }
                 }
             }
-            float[] fitOfAdditive = AdditiveCodes.additiveFit(m.create(additive, new Shape(as, bs, dims))).toFloatArray();
+            float[] fitOfAdditive =
+                    AdditiveCodes.additiveFit(m.create(additive, new Shape(as, bs, dims))).toFloatArray();
             for (int i = 0; i < additive.length; i++) {
                 assertThat(fitOfAdditive[i]).isCloseTo(additive[i], org.assertj.core.data.Offset.offset(1e-5f));
             }

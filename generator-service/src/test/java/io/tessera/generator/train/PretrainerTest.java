@@ -62,15 +62,15 @@ class PretrainerTest {
     private static double logitInteraction(Policy p, AdditiveCodes block) {
         try (NDManager m = NDManager.newBaseManager(ComputeDevice.ENGINE)) {
             int v = p.config().vocabSize();
-            float[] logits = Transformer.forward(p, m.create(new int[] {3, 17, 30, 41, 9}, new ai.djl.ndarray.types.Shape(1, 5)),
-                    m).toFloatArray(); // (1, 5, V)
+            float[] logits = Transformer.forward(p,
+                    m.create(new int[] {3, 17, 30, 41, 9}, new ai.djl.ndarray.types.Shape(1, 5)), m).toFloatArray();
             double worst = 0;
             for (int t = 0; t < 5; t++) {
                 for (int a = 0; a < block.as(); a++) {
                     for (int b = 0; b < block.bs(); b++) {
                         int base = t * v + block.first();
-                        worst = Math.max(worst, Math.abs(logits[base + a * block.bs() + b] - logits[base + a * block.bs()]
-                                - logits[base + b] + logits[base]));
+                        int ab = base + a * block.bs() + b, a0 = base + a * block.bs(), zb = base + b;
+                        worst = Math.max(worst, Math.abs(logits[ab] - logits[a0] - logits[zb] + logits[base]));
                     }
                 }
             }
