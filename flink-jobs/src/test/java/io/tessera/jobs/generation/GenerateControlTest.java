@@ -214,26 +214,33 @@ class GenerateControlTest {
      */
     @Test
     void aCheckpointDuringASwapResumesWithTheSameChunksTokensAndVersions() throws Exception {
-        EngineConfig onePerStep = new EngineConfig(4, 4, 1024, 1);
         GenerationRequest r = request("mid-swap", 3, 3, 21L);
         AfterSnapshot uninterrupted;
-        try (var h = new GenerateHarness(onePerStep)) {
-            h.open();
-            h.prompt(r);
-            Mailboxes.run(h, 4);
-            h.policyApplied(good(5));
-            Mailboxes.run(h, 1);
+        try (var h = new GenerateHarness(ONE_PER_STEP)) {
+            startSwapToV5(h, r);
             assertThat(h.generateOperator().swapInProgress()).as("samples still on the old weights").isTrue();
             uninterrupted = AfterSnapshot.of(h);
         }
         uninterrupted.assertThreeSamplesEndedOn(5L);
-        try (var h = new GenerateHarness(onePerStep)) {
+        try (var h = new GenerateHarness(ONE_PER_STEP)) {
             h.initializeState(uninterrupted.snapshot());
             h.open();
             assertThat(h.generateOperator().swapInProgress()).as("the draining lane is rebuilt").isTrue();
             uninterrupted.assertRestoredEmitsTheSame(h);
             assertThat(h.generateOperator().swapInProgress()).isFalse();
         }
+    }
+
+    /** Moves at most one sample to a new policy per step, so a swap stays in progress for several steps. */
+    private static final EngineConfig ONE_PER_STEP = new EngineConfig(4, 4, 1024, 1);
+
+    /** Opens the operator, starts {@code r}, and swaps to v5 after 4 steps; one step later the swap is draining. */
+    private static void startSwapToV5(GenerateHarness h, GenerationRequest r) throws Exception {
+        h.open();
+        h.prompt(r);
+        Mailboxes.run(h, 4);
+        h.policyApplied(good(5));
+        Mailboxes.run(h, 1);
     }
 
     /** A snapshot, then what the operator emitted after it when its prompts ended. */
@@ -277,15 +284,10 @@ class GenerateControlTest {
      */
     @Test
     void aBarrierLeavesAThirdPolicyWaitingAndTheRestoredOperatorGoesOnAsBefore() throws Exception {
-        EngineConfig onePerStep = new EngineConfig(4, 4, 1024, 1);
         GenerationRequest r = request("third", 3, 3, 23L);
         AfterSnapshot uninterrupted;
-        try (var h = new GenerateHarness(onePerStep)) {
-            h.open();
-            h.prompt(r);
-            Mailboxes.run(h, 4);
-            h.policyApplied(good(5));
-            Mailboxes.run(h, 1);
+        try (var h = new GenerateHarness(ONE_PER_STEP)) {
+            startSwapToV5(h, r);
             h.policyApplied(good(6));
             assertThat(h.generateOperator().policyWaiting()).as("v6 waits behind the v0 -> v5 swap").isTrue();
             h.prepareSnapshotPreBarrier(1L);
@@ -293,7 +295,7 @@ class GenerateControlTest {
             uninterrupted = AfterSnapshot.of(h);
         }
         uninterrupted.assertThreeSamplesEndedOn(6L);
-        try (var h = new GenerateHarness(onePerStep)) {
+        try (var h = new GenerateHarness(ONE_PER_STEP)) {
             h.initializeState(uninterrupted.snapshot());
             h.open();
             assertThat(h.generateOperator().policyVersion()).as("v5 runs, v6 loads again").isEqualTo(5L);
@@ -310,12 +312,8 @@ class GenerateControlTest {
         String id = java.util.stream.IntStream.range(0, 100).mapToObj(i -> "third-of-two-" + i)
                 .filter(k -> KeyGroupRangeAssignment.assignKeyToParallelOperator(k, 128, 2) == 0)
                 .findFirst().orElseThrow(); // a request this subtask owns
-        try (var h = new GenerateHarness(new EngineConfig(4, 4, 1024, 1), 2, 0)) {
-            h.open();
-            h.prompt(request(id, 3, 3, 23L));
-            Mailboxes.run(h, 4);
-            h.policyApplied(good(5));
-            Mailboxes.run(h, 1);
+        try (var h = new GenerateHarness(ONE_PER_STEP, 2, 0)) {
+            startSwapToV5(h, request(id, 3, 3, 23L));
             h.policyApplied(good(6));
             assertThat(h.generateOperator().policyWaiting()).isTrue();
             h.prepareSnapshotPreBarrier(1L);
