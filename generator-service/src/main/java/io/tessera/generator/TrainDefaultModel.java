@@ -6,6 +6,7 @@ import io.tessera.generator.model.Policy;
 import io.tessera.generator.tokenize.Tokenizers;
 import io.tessera.generator.tokenize.Vocabulary;
 import io.tessera.generator.train.Pretrainer;
+import io.tessera.generator.train.SequenceSource;
 import io.tessera.generator.train.TrainOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,7 +23,7 @@ import java.util.List;
  * it goes and resuming from the latest checkpoint when run again, then writes the model directory.
  *
  * <pre>
- * train [--out DIR] [--install] [--init MODEL_DIR] [--motion-drill N] [--additive-video]
+ * train [--out DIR] [--install] [--init MODEL_DIR] [--motion-drill N] [--additive-video] [--context-noise R]
  *       [pretrainer options: --steps --batch --seq-len --lr --seed --checkpoint-dir --checkpoint-every --log-every
  *        --warmup --weight-decay --grad-clip]
  * </pre>
@@ -32,6 +33,8 @@ import java.util.List;
  * puts N {@link MotionDrill} batches after each batch of the mix (default 0: the plain mix).
  * {@code --additive-video} keeps the embedding of every painted video code the sum of a mask part and a colour
  * part ({@link AdditiveCodes}), so what is learned about a shape's motion in one colour holds in the others.
+ * {@code --context-noise R} corrupts the generated video tokens the model reads at a per-row rate drawn in
+ * [0, R], the targets staying clean ({@link ContextNoise}), so that it learns to repair its history.
  *
  * {@code --install} copies the result's {@code model.properties} and {@code weights.bin} into the
  * module's resources ({@value #RESOURCES}), which is how the shipped default model is produced.
@@ -50,6 +53,7 @@ public final class TrainDefaultModel {
         Path init = null;
         int drill = 0;
         boolean additive = false;
+        double noise = 0;
         List<String> rest = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -58,6 +62,7 @@ public final class TrainDefaultModel {
                 case "--init" -> init = Path.of(args[++i]);
                 case "--motion-drill" -> drill = parseDrill(args[++i]);
                 case "--additive-video" -> additive = true;
+                case "--context-noise" -> noise = parseNoise(args[++i]);
                 default -> rest.add(args[i]);
             }
         }
@@ -67,11 +72,13 @@ public final class TrainDefaultModel {
         TrainOptions base = TrainOptions.parse(new String[] {"--seq-len", longest},
                 TrainOptions.defaults(DEFAULT_CHECKPOINTS));
         TrainOptions options = TrainOptions.parse(rest.toArray(String[]::new), base);
-        MotionDrill source = new MotionDrill(new TrainingMix(tokenizers, options.seed()), drill);
+        MotionDrill drilled = new MotionDrill(new TrainingMix(tokenizers, options.seed()), drill);
+        SequenceSource source = noise == 0 ? drilled : ContextNoise.overVideo(drilled, noise, tokenizers);
         AdditiveCodes videoCodes = additive ? additiveVideoCodes(tokenizers) : null;
-        System.out.printf("training the default model: %s, %d steps of %d x %d tokens%s%s, from %s, checkpoints in %s%n",
+        System.out.printf("training the default model: %s, %d steps of %d x %d tokens%s%s%s, from %s, checkpoints in %s%n",
                 Generator.defaultModelConfig(tokenizers), options.steps(), options.batch(), options.seqLen(),
                 drill == 0 ? "" : ", " + drill + " motion-drill batches after each",
+                noise == 0 ? "" : ", generated video history corrupted at up to " + noise + " per token",
                 videoCodes == null ? "" : ", video codes kept additive (mask + colour, " + videoCodes + ")",
                 init == null ? "random weights" : init.toAbsolutePath(), options.checkpointDir().toAbsolutePath());
         long started = System.nanoTime();
@@ -91,6 +98,18 @@ public final class TrainDefaultModel {
     static AdditiveCodes additiveVideoCodes(Tokenizers tokenizers) {
         Vocabulary vocabulary = tokenizers.vocabulary();
         return new AdditiveCodes(vocabulary.video(1), tokenizers.video().masks(), tokenizers.video().colours());
+    }
+
+    private static double parseNoise(String v) {
+        try {
+            double r = Double.parseDouble(v);
+            if (r >= 0 && r < 1) {
+                return r;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the message below
+        }
+        throw new IllegalArgumentException("--context-noise must be a rate in [0, 1), got " + v);
     }
 
     private static int parseDrill(String v) {

@@ -229,7 +229,7 @@ public final class Pretrainer {
         return result;
     }
 
-    /** Inputs (B, T) int64, targets (B, T) int64, loss weights (B, T) float; fills the weight sum and real inputs. */
+    /** Inputs (B, T) int64 (the batch's inputs), targets (B, T) int64 (its clean tokens, shifted by one), loss weights (B, T) float; fills the weight sum and real inputs. */
     private static NDArray[] tensors(TrainingBatch batch, NDManager sm, double[] weightSum, int[] realInputs) {
         int B = batch.tokens().length;
         int T = batch.maxLength() - 1;
@@ -238,10 +238,11 @@ public final class Pretrainer {
         float[] w = new float[B * T];
         for (int b = 0; b < B; b++) {
             int[] row = batch.tokens()[b];
+            int[] read = batch.inputs()[b];
             float[] weight = batch.lossWeight()[b];
             for (int t = 0; t + 1 < row.length && t < T; t++) {
                 realInputs[0]++;
-                x[b * T + t] = row[t];
+                x[b * T + t] = read[t];
                 y[b * T + t] = row[t + 1];
                 w[b * T + t] = weight[t + 1];
                 weightSum[0] += weight[t + 1];

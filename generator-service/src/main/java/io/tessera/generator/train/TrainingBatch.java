@@ -6,16 +6,26 @@ package io.tessera.generator.train;
  * 0 for a prompt that is read but not trained on, 1 for an ordinary target, more for the few tokens
  * that carry the prompt's meaning. {@code lossWeight[b][0]} is ignored (nothing precedes it). Rows
  * may differ in length; shorter rows are padded and masked. The loss is the weighted mean.
+ *
+ * <p>{@code inputs} is what the model reads: the same as {@code tokens} unless the history was corrupted on
+ * purpose ({@code ContextNoise}); token {@code t}'s target is always the clean {@code tokens[b][t]}, predicted
+ * from {@code inputs[b][0..t-1]}.
  */
-public record TrainingBatch(int[][] tokens, float[][] lossWeight) {
+public record TrainingBatch(int[][] tokens, float[][] lossWeight, int[][] inputs) {
+    /** A batch whose model inputs are its tokens (no corrupted history). */
+    public TrainingBatch(int[][] tokens, float[][] lossWeight) {
+        this(tokens, lossWeight, tokens);
+    }
+
     public TrainingBatch {
-        if (tokens.length == 0 || tokens.length != lossWeight.length) {
-            throw new IllegalArgumentException("a batch needs >= 1 row and one loss-weight row per row");
+        if (tokens.length == 0 || tokens.length != lossWeight.length || tokens.length != inputs.length) {
+            throw new IllegalArgumentException("a batch needs >= 1 row and one loss-weight row and one input row per row");
         }
         for (int b = 0; b < tokens.length; b++) {
-            if (tokens[b].length < 2 || tokens[b].length != lossWeight[b].length) {
-                throw new IllegalArgumentException("row " + b + " needs >= 2 tokens and a weight per token, got "
-                        + tokens[b].length + " tokens and " + lossWeight[b].length + " weights");
+            if (tokens[b].length < 2 || tokens[b].length != lossWeight[b].length || tokens[b].length != inputs[b].length) {
+                throw new IllegalArgumentException("row " + b + " needs >= 2 tokens and a weight and an input per token, got "
+                        + tokens[b].length + " tokens, " + lossWeight[b].length + " weights and " + inputs[b].length
+                        + " inputs");
             }
             for (float w : lossWeight[b]) {
                 if (!(w >= 0f) || !Float.isFinite(w)) {
