@@ -31,8 +31,9 @@ import java.util.SplittableRandom;
  * costs about a third of a full one). Rows come in minimal pairs (see {@link #drillSequence}): the same start,
  * the first object moving two ways, each with its own prompt, so only the text says which. Half the rows
  * also leave the colour, the shape or both out of an object's phrase ("a circle moving left", "a red object
- * moving left", "an object moving left"), so that only the motion word tells the direction. Batches stay a
- * pure function of (seed, step), so training resumes exactly.
+ * moving left", "an object moving left"), so that only the motion word tells the direction. With colour pairs on,
+ * every other pair differs in the first object's colour instead (the same shape, start and motion), so that only
+ * the colour word tells them apart. Batches stay a pure function of (seed, step), so training resumes exactly.
  *
  * <p>Measured (4,000 steps from the step-8000 checkpoint, generator README): single training objects 10 -> 18
  * of 18, held-out ones 0 -> 4 of 17; held-out text-to-video adherence under guidance fell (colour), so the
@@ -48,14 +49,24 @@ public final class MotionDrill implements SequenceSource {
 
     private final TrainingMix mix;
     private final int drillBatches;
+    private final boolean colourPairs;
 
     /** @param drillBatches drill batches after each full-mix batch (0 gives the plain mix) */
     public MotionDrill(TrainingMix mix, int drillBatches) {
+        this(mix, drillBatches, false);
+    }
+
+    /**
+     * @param colourPairs every other minimal pair differs in the first object's colour instead of its motion (see
+     *                    {@link #drillSequence}); false gives the drill of session 5 exactly
+     */
+    public MotionDrill(TrainingMix mix, int drillBatches, boolean colourPairs) {
         if (drillBatches < 0) {
             throw new IllegalArgumentException("drillBatches must be >= 0, got " + drillBatches);
         }
         this.mix = mix;
         this.drillBatches = drillBatches;
+        this.colourPairs = colourPairs;
     }
 
     /** Whether {@code step} is a drill step (the full mix runs on every {@code drillBatches + 1}-th step). */
@@ -95,7 +106,7 @@ public final class MotionDrill implements SequenceSource {
         boolean underspecified = rnd.nextDouble() < UNDERSPECIFIED_SHARE;
         long formSeed = rnd.nextLong();
         if ((index & 1) == 1) {
-            ClipSpec twin = otherMotion(spec, rnd);
+            ClipSpec twin = colourPairs && ((index >> 1) & 1) == 1 ? otherColour(spec, rnd) : otherMotion(spec, rnd);
             spec = twin != null ? twin : ClipSpec.random(rnd.nextLong(), Split.TRAIN, DRILL_FRAMES);
         }
         String prompt = underspecified ? underspecified(spec, new SplittableRandom(formSeed)) : spec.prompt();
@@ -126,6 +137,29 @@ public final class MotionDrill implements SequenceSource {
             }
         }
         return null;
+    }
+
+    /**
+     * The clip with its first object in another colour, with the same shape, start and motion, that makes a training
+     * combination and that no other object of the clip has; null if there is none. Such a pair differs only in the
+     * colour word and the object's colour: the text-to-video rows teach the model to draw the colour it is told.
+     */
+    static ClipSpec otherColour(ClipSpec spec, SplittableRandom rnd) {
+        WorldObject first = spec.objects().get(0);
+        List<ObjectSpec> options = new ArrayList<>();
+        for (ObjectSpec o : HeldOut.combinations(Split.TRAIN)) {
+            if (o.shape() == first.spec().shape() && o.motion() == first.spec().motion()
+                    && o.colour() != first.spec().colour()
+                    && spec.objects().stream().noneMatch(w -> w.spec().colour() == o.colour())) {
+                options.add(o);
+            }
+        }
+        if (options.isEmpty()) {
+            return null;
+        }
+        List<WorldObject> objects = new ArrayList<>(spec.objects());
+        objects.set(0, new WorldObject(options.get(rnd.nextInt(options.size())), first.x0(), first.y0(), first.speed()));
+        return new ClipSpec(objects, spec.frames(), spec.seed());
     }
 
     /** Whether an object starting where {@code o} does can move {@code steps} steps along {@code m} without a wall. */

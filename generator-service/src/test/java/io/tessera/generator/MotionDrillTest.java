@@ -83,6 +83,57 @@ class MotionDrillTest {
         assertThat(MotionDrill.roomFor(start, Motion.RIGHT, 2)).isTrue();
     }
 
+    @Test
+    void withColourPairsEveryOtherPairDiffersInTheFirstObjectsColourOnly() {
+        MotionDrill drill = new MotionDrill(mix, 1, true);
+        String colours = "an? (red|green|blue|yellow|cyan|magenta|white|orange)";
+        int colourPairs = 0;
+        int motionPairs = 0;
+        for (long k = 0; k < 80; k++) {
+            TrainingSequence a = drill.drillSequence(5, 2 * k);
+            TrainingSequence b = drill.drillSequence(5, 2 * k + 1);
+            boolean sameWordsButColour = a.prompt().replaceAll(colours, "_").equals(b.prompt().replaceAll(colours, "_"));
+            boolean sameWordsButMotion = a.prompt().replaceAll("moving (left|right|up|down)", "moving _")
+                    .equals(b.prompt().replaceAll("moving (left|right|up|down)", "moving _"));
+            if (a.prompt().equals(b.prompt())) {
+                continue; // a prompt without the word that differs (underspecified)
+            }
+            if (k % 2 == 1) {
+                assertThat(sameWordsButMotion).as("pair %d is a colour pair: %s / %s", k, a.prompt(), b.prompt()).isFalse();
+                colourPairs += sameWordsButColour && !startFrame(a).equals(startFrame(b)) ? 1 : 0;
+            } else {
+                assertThat(sameWordsButColour).as("pair %d is a motion pair: %s / %s", k, a.prompt(), b.prompt()).isFalse();
+                motionPairs += sameWordsButMotion && startFrame(a).equals(startFrame(b)) ? 1 : 0;
+            }
+        }
+        // a twin is not always possible (no room for another motion); then the second row is a fresh clip
+        assertThat(colourPairs).isGreaterThan(15);
+        assertThat(motionPairs).isGreaterThan(15);
+        for (long i = 0; i < 40; i++) {
+            assertThat(drill.drillSequence(5, 4 * i).tokens()).as("the pair's first row is the plain drill's")
+                    .isEqualTo(new MotionDrill(mix, 1).drillSequence(5, 4 * i).tokens());
+        }
+    }
+
+    @Test
+    void aColourTwinKeepsShapeStartAndMotionAndStaysATrainingCombination() {
+        for (long seed = 0; seed < 50; seed++) {
+            var spec = io.tessera.generator.world.ClipSpec.random(seed, io.tessera.generator.world.Split.TRAIN, 3);
+            var twin = MotionDrill.otherColour(spec, new java.util.SplittableRandom(seed));
+            assertThat(twin).isNotNull();
+            var a = spec.objects().get(0);
+            var b = twin.objects().get(0);
+            assertThat(b.spec().colour()).isNotEqualTo(a.spec().colour());
+            assertThat(b.spec().shape()).isEqualTo(a.spec().shape());
+            assertThat(b.spec().motion()).isEqualTo(a.spec().motion());
+            assertThat(b.x0()).isEqualTo(a.x0());
+            assertThat(b.y0()).isEqualTo(a.y0());
+            assertThat(io.tessera.generator.world.HeldOut.isHeldOut(b.spec())).isFalse();
+            assertThat(twin.objects().stream().map(w -> w.spec().colour()).distinct().count())
+                    .isEqualTo(twin.objects().size());
+        }
+    }
+
     /** The 16 video tokens of the first frame: generated in text-to-video, given in image-to-video. */
     private static java.util.List<Integer> startFrame(TrainingSequence s) {
         int at = s.task() == Task.TEXT_TO_VIDEO ? s.firstTarget() : s.firstTarget() - 17;
