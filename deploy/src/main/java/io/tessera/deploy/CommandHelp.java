@@ -1,5 +1,6 @@
 package io.tessera.deploy;
 
+import io.tessera.schemas.SamplingDefaults;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
@@ -13,8 +14,8 @@ final class CommandHelp {
 
   private static final Map<String, String> USAGE = Map.ofEntries(
       Map.entry("train", """
-          Usage: tessera train [--out DIR] [--install] [--init MODEL_DIR] [--motion-drill N] [--additive-video]
-                               [options]
+          Usage: tessera train [--out DIR] [--install] [--init MODEL_DIR] [--motion-drill N [--colour-pairs]]
+                               [--additive-video] [--context-noise R] [options]
 
           Trains the default transformer on the world's training mix (all four tasks, classifier-free
           guidance dropout on the prompt) with the shipped tokenizers, on every core. Checkpoints as it goes;
@@ -28,6 +29,9 @@ final class CommandHelp {
                                    a checkpoint in --checkpoint-dir still wins, so the run resumes)
             --motion-drill N       N batches of short clips that drill the prompt's motion after each
                                    batch of the mix (default 0: the plain mix)
+            --colour-pairs         with --motion-drill: every other minimal pair differs in colour, not motion
+            --context-noise R      corrupt the generated video tokens the model reads at a per-row rate in
+                                   [0, R], the targets staying clean (default 0: off)
             --additive-video       keep each painted video code's embedding and output column the sum of a
                                    mask part and a colour part (default: one free vector per code)
             --checkpoint-dir DIR   checkpoints and resume point (default .tessera/train)
@@ -53,12 +57,13 @@ final class CommandHelp {
             --model DIR            model directory (default: the shipped model)
             --clips N              clips per split (default 24)
             --frames N             frames per clip (default 16)
-            --temperature T        (default 0.8)
-            --top-k K              0 = off (default 0)
-            --top-p P              (default 0.95)
-            --guidance G           classifier-free guidance scale, 1 = off (default 5)
+            --temperature T        (default %s)
+            --top-k K              0 = off (default %d)
+            --top-p P              (default %s)
+            --guidance G           classifier-free guidance scale, 1 = off (default %s)
             --guided-frames N      guide only the first N generated frames, 0 = every frame (default 0)
-          """),
+          """.formatted(SamplingDefaults.TEMPERATURE, SamplingDefaults.TOP_K, SamplingDefaults.TOP_P,
+              SamplingDefaults.GUIDANCE)),
       Map.entry("rl", """
           Usage: tessera rl [--minutes M] [options]
 
@@ -167,11 +172,11 @@ final class CommandHelp {
             --prompts N            held-out prompts (default 16)
             --n N                  candidates per prompt (default 4)
             --frames N             (default 16)
-            --guidance G           (default 5)
-            --temperature T        (default 0.8)
-            --top-p P              (default 0.95)
+            --guidance G           (default %s)
+            --temperature T        (default %s)
+            --top-p P              (default %s)
             --model DIR            model directory (default: the shipped model)
-          """));
+          """.formatted(SamplingDefaults.GUIDANCE, SamplingDefaults.TEMPERATURE, SamplingDefaults.TOP_P)));
 
   private CommandHelp() {}
 

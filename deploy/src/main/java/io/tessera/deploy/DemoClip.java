@@ -1,5 +1,6 @@
 package io.tessera.deploy;
 
+import io.tessera.schemas.SamplingDefaults;
 import io.tessera.ingest.cli.PromptCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -36,7 +37,7 @@ final class DemoClip {
     ByteArrayOutputStream errors = new ByteArrayOutputStream();
     String base = gateway.toString().replaceAll("/$", "");
     int code = PromptCommand.run(new String[] {PROMPT, "--out", outDir.toString(), "--gateway", base,
-        "--frames", Integer.toString(FRAMES), "--seed", "7", "--guidance", "5", "--data-dir", dataDir.toString()},
+        "--frames", Integer.toString(FRAMES), "--seed", "7", "--data-dir", dataDir.toString()},
         new PrintStream(progress, true, StandardCharsets.UTF_8), new PrintStream(errors, true, StandardCharsets.UTF_8));
     if (code == 0) {
       String said = progress.toString(StandardCharsets.UTF_8).lines()

@@ -1,5 +1,6 @@
 package io.tessera.generator;
 
+import io.tessera.schemas.SamplingDefaults;
 import io.tessera.generator.engine.Admission;
 import io.tessera.generator.engine.EngineConfig;
 import io.tessera.generator.engine.FinishReason;
@@ -63,10 +64,10 @@ public final class Evaluate {
             Path model = null;
             int clips = 24;
             int frames = 16;
-            float temperature = 0.8f;
-            int topK = 0;
-            float topP = 0.95f;
-            float guidance = 5.0f;
+            float temperature = SamplingDefaults.TEMPERATURE;
+            int topK = SamplingDefaults.TOP_K;
+            float topP = SamplingDefaults.TOP_P;
+            float guidance = SamplingDefaults.GUIDANCE;
             int guidedFrames = 0;
             for (int i = 0; i < args.length; i++) {
                 String v = i + 1 < args.length ? args[i + 1] : null;
@@ -108,6 +109,7 @@ public final class Evaluate {
         int colourOk;
         int shapeOk;
         int motionOk;
+        int extra; // detected objects in a colour the prompt does not name
 
         void add(DetectionReport r, DetectionReport firstFrames) {
             if (firstFrames != null) {
@@ -118,6 +120,7 @@ public final class Evaluate {
             tones += r.toneAdherence();
             clicks += r.clickAlignment();
             n++;
+            extra += r.unaskedObjects();
             for (var v : r.verdicts()) {
                 objects++;
                 found += v.found() != null ? 1 : 0;
@@ -134,9 +137,9 @@ public final class Evaluate {
             }
             double o = Math.max(1, objects);
             String video = videoGenerated
-                    ? String.format(Locale.ROOT, "%.3f      %.3f    %.3f  %.3f  %.3f   %.3f", adherence / n,
-                            early / Math.max(1, earlyN), found / o, colourOk / o, shapeOk / o, motionOk / o)
-                    : "n/a        n/a      n/a    n/a    n/a     n/a  ";
+                    ? String.format(Locale.ROOT, "%.3f      %.3f    %.3f  %.3f  %.3f   %.3f   %.2f ", adherence / n,
+                            early / Math.max(1, earlyN), found / o, colourOk / o, shapeOk / o, motionOk / o, extra / (double) n)
+                    : "n/a        n/a      n/a    n/a    n/a     n/a     n/a  ";
             return video + String.format(Locale.ROOT, "  %.3f   %.3f", tones / n, clicks / n);
         }
 
@@ -198,7 +201,7 @@ public final class Evaluate {
         }
 
         out.println();
-        out.println("split      task                 adherence  first " + EARLY_FRAMES + "  found  colour shape   motion tones   clicks");
+        out.println("split      task                 adherence  first " + EARLY_FRAMES + "  found  colour shape   motion extra  tones   clicks");
         for (Split split : scores.keySet()) {
             for (Task task : Task.values()) {
                 Scores s = scores.get(split).get(task);
@@ -212,6 +215,7 @@ public final class Evaluate {
         out.printf(Locale.ROOT, "(%.1f s; adherence = share of prompt shape/colour/motion attributes the detector confirms"
                 + " on generated frames; first " + EARLY_FRAMES + " = the same over the first " + EARLY_FRAMES + " generated frames only, which shows drift;"
                 + " found/colour/shape/motion = share of prompt objects found / with that attribute right;"
+                + " extra = objects per clip in a colour the prompt does not name (adherence does not count them);"
                 + " tones = shape tones heard; clicks = bounce-click F1 against the video)%n",
                 (System.nanoTime() - t0) / 1e9);
         for (Split split : clips.keySet()) {

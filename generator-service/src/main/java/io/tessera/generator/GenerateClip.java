@@ -1,5 +1,6 @@
 package io.tessera.generator;
 
+import io.tessera.schemas.SamplingDefaults;
 import io.tessera.generator.engine.Admission;
 import io.tessera.generator.engine.EngineConfig;
 import io.tessera.generator.engine.FinishReason;
@@ -44,10 +45,10 @@ public final class GenerateClip {
             Path out = Path.of("tessera-out", "generate");
             int frames = World.DEFAULT_FRAMES;
             long seed = 1;
-            float temperature = 0.8f;
-            int topK = 0;
-            float topP = 0.95f;
-            float guidance = 5.0f;
+            float temperature = SamplingDefaults.TEMPERATURE;
+            int topK = SamplingDefaults.TOP_K;
+            float topP = SamplingDefaults.TOP_P;
+            float guidance = SamplingDefaults.GUIDANCE;
             Path image = null;
             Path model = null;
             for (int i = 0; i < args.length; i++) {

@@ -1,5 +1,6 @@
 package io.tessera.ingest;
 
+import io.tessera.schemas.SamplingDefaults;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tessera.records.Task;
@@ -30,16 +31,13 @@ final class SubmissionParser {
     static final double MAX_GUIDANCE = 20.0;
     /** Largest top-k; any value at or above the vocabulary size behaves like 0 (off). */
     static final int MAX_TOP_K = 65_536;
-    /** Defaults of the record schema (SamplingParams) for what the body leaves out. */
+    /** Frames when the body leaves them out: the record schema's default. */
     static final int DEFAULT_FRAMES = 16;
-    static final float DEFAULT_TEMPERATURE = 1.0f;
-    static final int DEFAULT_TOP_K = 0;
-    static final float DEFAULT_TOP_P = 1.0f;
-    /**
-     * The shipped model follows prompts far better with guidance (held-out text-to-video adherence 0.04 at 1,
-     * 0.43 at 3, 0.51 at 5: generator-service README).
-     */
-    static final float DEFAULT_GUIDANCE = 5.0f;
+    /** Sampling when the body leaves it out: what the shipped model was measured with ({@link SamplingDefaults}). */
+    static final float DEFAULT_TEMPERATURE = SamplingDefaults.TEMPERATURE;
+    static final int DEFAULT_TOP_K = SamplingDefaults.TOP_K;
+    static final float DEFAULT_TOP_P = SamplingDefaults.TOP_P;
+    static final float DEFAULT_GUIDANCE = SamplingDefaults.GUIDANCE;
     /** Deadlines further out than this are surely a unit mistake (seconds, or a duration instead of a time). */
     static final long MAX_DEADLINE_AHEAD_MS = 24L * 3_600_000L;
 

@@ -1,5 +1,6 @@
 package io.tessera.ingest;
 
+import io.tessera.schemas.SamplingDefaults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -39,7 +40,7 @@ class SubmissionParserTest {
     }
 
     @Test
-    void minimalBodyGetsSchemaDefaultsAndAGatewaySeed() {
+    void minimalBodyGetsTheMeasuredSamplingDefaultsAndAGatewaySeed() {
         Submission s = json("{\"prompt\": \"a red circle moving left\"}");
         assertThat(s.task()).isEqualTo(Task.TEXT_TO_VIDEO);
         assertThat(s.framesToGenerate()).isEqualTo(16);
@@ -47,10 +48,10 @@ class SubmissionParserTest {
         assertThat(s.bestOf()).isEqualTo(1);
         assertThat(s.toRecord("r", NOW).getSampling().getBestOf()).isEqualTo(1);
         assertThat(s.seed()).isEqualTo(42L);
-        assertThat(s.temperature()).isEqualTo(1.0f);
+        assertThat(s.temperature()).isEqualTo(SamplingDefaults.TEMPERATURE).isEqualTo(0.8f);
         assertThat(s.topK()).isZero();
-        assertThat(s.topP()).isEqualTo(1.0f);
-        assertThat(s.guidanceScale()).isEqualTo(SubmissionParser.DEFAULT_GUIDANCE);
+        assertThat(s.topP()).isEqualTo(SamplingDefaults.TOP_P).isEqualTo(0.95f);
+        assertThat(s.guidanceScale()).isEqualTo(SamplingDefaults.GUIDANCE);
         assertThat(s.deadlineMs()).isNull();
         assertThat(s.frames()).isEmpty();
     }

@@ -1,7 +1,9 @@
 package io.tessera.generator.world;
 
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The detector's verdict on a clip against a prompt.
@@ -26,6 +28,17 @@ public record DetectionReport(List<ObjectVerdict> verdicts, List<DetectedObject>
     }
 
     /** Share of prompt attributes (colour, shape, motion per object) the frames confirm. */
+    /**
+     * Detected objects whose colour the prompt names for none of its objects: blobs the prompt did not ask for.
+     * {@link #adherence()} does not count them, so a clip sprayed with blobs of every colour can confirm colours by
+     * chance; this says how much of that there is.
+     */
+    public int unaskedObjects() {
+        Set<Colour> asked = EnumSet.noneOf(Colour.class);
+        verdicts.forEach(v -> asked.add(v.expected().colour()));
+        return (int) detected.stream().filter(d -> !asked.contains(d.colour())).count();
+    }
+
     public double adherence() {
         int total = 3 * verdicts.size();
         return total == 0 ? 0 : verdicts.stream().mapToInt(ObjectVerdict::confirmed).sum() / (double) total;

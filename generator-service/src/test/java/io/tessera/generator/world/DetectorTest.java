@@ -30,6 +30,7 @@ class DetectorTest {
             tonesOk += r.toneAdherence() == 1.0 ? 1 : 0;
             clicksOk += r.clickFrames().equals(c.bounceFrames()) && r.videoBounceFrames().equals(c.bounceFrames()) ? 1 : 0;
             assertThat(r.clickAlignment()).isEqualTo(1.0);
+            assertThat(r.unaskedObjects()).as("seed %d: nothing the prompt does not name", seed).isZero();
         }
         double share = confirmed / (double) attributes;
         System.out.printf("detector on %d ground-truth clips: %d/%d attributes (%.4f), tones %d/%d, clicks %d/%d%n",
@@ -37,6 +38,20 @@ class DetectorTest {
         assertThat(share).as("failures: %s", failures).isGreaterThanOrEqualTo(0.99);
         assertThat(tonesOk).isEqualTo(clips);
         assertThat(clicksOk).isEqualTo(clips);
+    }
+
+    @Test
+    void objectsThePromptDoesNotNameAreCountedApart() {
+        long seed = 5;
+        while (ClipSpec.random(seed, Split.TRAIN).objects().size() < 2) {
+            seed++;
+        }
+        Clip c = ClipRenderer.render(ClipSpec.random(seed, Split.TRAIN));
+        List<ObjectSpec> all = c.spec().objects().stream().map(WorldObject::spec).toList();
+        assertThat(Detector.detect(c.frames(), null, all).unaskedObjects()).isZero();
+        DetectionReport firstOnly = Detector.detect(c.frames(), null, all.subList(0, 1));
+        assertThat(firstOnly.unaskedObjects()).isEqualTo(1);
+        assertThat(firstOnly.adherence()).as("adherence counts the named objects only").isEqualTo(1.0);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.tessera.ingest.cli;
 
+import io.tessera.schemas.SamplingDefaults;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -57,10 +58,10 @@ record PromptOptions(
               --best-of K          best-of-N: sample K candidates per sample and keep the one the reward
                                    scorers rate highest, 1..16, samples x K <= 16 (default: 1)
               --seed S             random seed (default: chosen by the gateway)
-              --temperature T      sampling temperature, (0, 10] (default: 1.0)
-              --top-k K            top-k, 0 disables (default: 0)
-              --top-p P            nucleus sampling, (0, 1] (default: 1.0)
-              --guidance G         classifier-free guidance scale, [0, 20] (default: 5.0)
+              --temperature T      sampling temperature, (0, 10] (default: %s)
+              --top-k K            top-k, 0 disables (default: %d)
+              --top-p P            nucleus sampling, (0, 1] (default: %s)
+              --guidance G         classifier-free guidance scale, [0, 20] (default: %s)
               --image FILE         conditioning image (PNG or JPEG) for IMAGE_TO_VIDEO
               --video FILE|DIR...  conditioning frames for VIDEO_CONTINUATION and VIDEO_TO_AUDIO: PNG or JPEG
                                    files, a folder of them (name order), or an animated GIF
@@ -69,7 +70,8 @@ record PromptOptions(
               --data-dir DIR       where 'tessera up' keeps the API key (default: %s); $%s wins
               -h, --help           this help
 
-            %s""".formatted(DEFAULT_OUT, DEFAULT_GATEWAY, DEFAULT_TIMEOUT_S, GatewayClient.DEFAULT_DATA_DIR,
+            %s""".formatted(DEFAULT_OUT, DEFAULT_GATEWAY, SamplingDefaults.TEMPERATURE, SamplingDefaults.TOP_K,
+            SamplingDefaults.TOP_P, SamplingDefaults.GUIDANCE, DEFAULT_TIMEOUT_S, GatewayClient.DEFAULT_DATA_DIR,
             io.tessera.ingest.auth.ApiKeys.ENV_CLIENT_KEY, ExitCodes.HELP);
 
     /** Frames the run will produce in all, for the progress bar. */

@@ -1,5 +1,6 @@
 package io.tessera.reward.search;
 
+import io.tessera.schemas.SamplingDefaults;
 import io.tessera.generator.Generator;
 import io.tessera.generator.engine.EngineConfig;
 import io.tessera.generator.engine.SamplingConfig;
@@ -31,7 +32,7 @@ import java.util.Locale;
  * {@code best_of_1=<x> best_of_N_reward=<y> best_of_N_learned=<z>}.
  *
  * <pre>
- * BestOfNEval [--prompts 16] [--n 4] [--frames 16] [--guidance 5] [--temperature 0.8] [--top-p 0.95] [--model DIR]
+ * BestOfNEval [--prompts 16] [--n 4] [--frames 16] [--guidance G] [--temperature T] [--top-p P] (defaults: {@link SamplingDefaults}) [--model DIR]
  * </pre>
  */
 public final class BestOfNEval {
@@ -42,9 +43,9 @@ public final class BestOfNEval {
             int prompts = 16;
             int n = 4;
             int frames = 16;
-            float guidance = 5f;
-            float temperature = 0.8f;
-            float topP = 0.95f;
+            float guidance = SamplingDefaults.GUIDANCE;
+            float temperature = SamplingDefaults.TEMPERATURE;
+            float topP = SamplingDefaults.TOP_P;
             Path model = null;
             for (int i = 0; i + 1 < args.length; i += 2) {
                 String v = args[i + 1];
