@@ -1,7 +1,7 @@
 package io.tessera.deploy;
 
-import io.tessera.schemas.SamplingDefaults;
 import io.tessera.ingest.cli.PromptCommand;
+import io.tessera.schemas.SamplingDefaults;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;

@@ -158,10 +158,13 @@ class PolicyCommandIT {
       modelId = tiny.modelId();
     }
 
+    // well above anything the other tests publish from the shipped model's version
+    long version = shipped.policy().version() + 1000;
     assertThat(run("policy", "publish", "--bootstrap", kafka.bootstrapServers(), "--model-dir", model.toString(),
-        "--version", "9000", "--inline", "--name", "tiny", "--data-dir", dir.resolve("data").toString())).as(err()).isZero();
+        "--version", Long.toString(version), "--inline", "--name", "tiny", "--data-dir", dir.resolve("data").toString()))
+        .as(err()).isZero();
     PolicyUpdate u = last(records());
-    assertThat(u.getVersion()).isEqualTo(9000);
+    assertThat(u.getVersion()).isEqualTo(version);
     assertThat(u.getBaseVersion()).isEqualTo(3);
     assertThat(u.getPolicyName()).isEqualTo("tiny");
     assertThat(u.getModelId()).isEqualTo(modelId).isNotEqualTo(shipped.modelId());

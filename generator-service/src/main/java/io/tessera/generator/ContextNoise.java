@@ -1,5 +1,6 @@
 package io.tessera.generator;
 
+import io.tessera.generator.tokenize.Tokenizers;
 import io.tessera.generator.train.SequenceSource;
 import io.tessera.generator.train.TrainingBatch;
 import java.util.SplittableRandom;
@@ -19,7 +20,8 @@ import java.util.SplittableRandom;
  * generated video token (a target) is, with that probability, replaced in the inputs by one of three errors the
  * sampler makes: the empty patch (a part of an object lost), the same mask in another colour (an object changing
  * colour), or another mask in the same colour (a shape broken); an empty patch becomes a random painted code (a
- * stray blob) at a quarter of that rate. Prompt and conditioning tokens are never touched. A batch is a pure function of (seed, step).
+ * stray blob) at a quarter of that rate. Prompt and conditioning tokens are never touched. A batch is a pure
+ * function of (seed, step).
  */
 public final class ContextNoise implements SequenceSource {
     /**
@@ -55,7 +57,7 @@ public final class ContextNoise implements SequenceSource {
     }
 
     /** Over the default tokenizers' video codes. */
-    public static ContextNoise overVideo(SequenceSource inner, double maxRate, io.tessera.generator.tokenize.Tokenizers t) {
+    public static ContextNoise overVideo(SequenceSource inner, double maxRate, Tokenizers t) {
         return new ContextNoise(inner, maxRate, t.vocabulary().video(0), t.video().masks(), t.video().colours());
     }
 
@@ -67,7 +69,8 @@ public final class ContextNoise implements SequenceSource {
         }
         int[][] inputs = new int[clean.tokens().length][];
         for (int b = 0; b < inputs.length; b++) {
-            SplittableRandom rnd = new SplittableRandom((seed * 0x9E3779B97F4A7C15L) ^ (step * 0xBF58476D1CE4E5B9L) ^ b);
+            long rowSeed = (seed * 0x9E3779B97F4A7C15L) ^ (step * 0xBF58476D1CE4E5B9L) ^ b;
+            SplittableRandom rnd = new SplittableRandom(rowSeed);
             inputs[b] = corrupt(clean.tokens()[b], clean.lossWeight()[b], rnd.nextDouble() * maxRate, rnd);
         }
         return new TrainingBatch(clean.tokens(), clean.lossWeight(), inputs);
@@ -79,7 +82,8 @@ public final class ContextNoise implements SequenceSource {
         int painted = masks * colours;
         for (int t = 0; t < row.length; t++) {
             int code = row[t] - emptyId;
-            if (weight[t] <= 0 || code < 0 || code > painted || rnd.nextDouble() >= (code == 0 ? rate * STRAY_SHARE : rate)) {
+            boolean generatedVideo = weight[t] > 0 && code >= 0 && code <= painted;
+            if (!generatedVideo || rnd.nextDouble() >= (code == 0 ? rate * STRAY_SHARE : rate)) {
                 continue;
             }
             if (code == 0) {

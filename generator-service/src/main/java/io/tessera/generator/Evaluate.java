@@ -1,6 +1,5 @@
 package io.tessera.generator;
 
-import io.tessera.schemas.SamplingDefaults;
 import io.tessera.generator.engine.Admission;
 import io.tessera.generator.engine.EngineConfig;
 import io.tessera.generator.engine.FinishReason;
@@ -19,6 +18,7 @@ import io.tessera.generator.world.DetectionReport;
 import io.tessera.generator.world.Detector;
 import io.tessera.generator.world.Split;
 import io.tessera.records.Task;
+import io.tessera.schemas.SamplingDefaults;
 import java.awt.image.BufferedImage;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -138,7 +138,8 @@ public final class Evaluate {
             double o = Math.max(1, objects);
             String video = videoGenerated
                     ? String.format(Locale.ROOT, "%.3f      %.3f    %.3f  %.3f  %.3f   %.3f   %.2f ", adherence / n,
-                            early / Math.max(1, earlyN), found / o, colourOk / o, shapeOk / o, motionOk / o, extra / (double) n)
+                            early / Math.max(1, earlyN), found / o, colourOk / o, shapeOk / o, motionOk / o,
+                            extra / (double) n)
                     : "n/a        n/a      n/a    n/a    n/a     n/a     n/a  ";
             return video + String.format(Locale.ROOT, "  %.3f   %.3f", tones / n, clicks / n);
         }
@@ -213,7 +214,8 @@ public final class Evaluate {
         out.printf(Locale.ROOT, "%ntokenizers on held-out clips: video PSNR %.2f dB, audio log-spectral distance %.3f dB,"
                 + " detector adherence after round trip %.3f%n", roundTrip[0], roundTrip[1], roundTrip[2]);
         out.printf(Locale.ROOT, "(%.1f s; adherence = share of prompt shape/colour/motion attributes the detector confirms"
-                + " on generated frames; first " + EARLY_FRAMES + " = the same over the first " + EARLY_FRAMES + " generated frames only, which shows drift;"
+                + " on generated frames; first " + EARLY_FRAMES + " = the same over the first " + EARLY_FRAMES
+                + " generated frames only, which shows drift;"
                 + " found/colour/shape/motion = share of prompt objects found / with that attribute right;"
                 + " extra = objects per clip in a colour the prompt does not name (adherence does not count them);"
                 + " tones = shape tones heard; clicks = bounce-click F1 against the video)%n",

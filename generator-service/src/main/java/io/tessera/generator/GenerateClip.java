@@ -1,6 +1,5 @@
 package io.tessera.generator;
 
-import io.tessera.schemas.SamplingDefaults;
 import io.tessera.generator.engine.Admission;
 import io.tessera.generator.engine.EngineConfig;
 import io.tessera.generator.engine.FinishReason;
@@ -14,6 +13,7 @@ import io.tessera.media.AnimatedGif;
 import io.tessera.media.Png;
 import io.tessera.media.Wav;
 import io.tessera.records.Task;
+import io.tessera.schemas.SamplingDefaults;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -81,7 +81,8 @@ public final class TrainDefaultModel {
         AdditiveCodes videoCodes = additive ? additiveVideoCodes(tokenizers) : null;
         System.out.printf("training the default model: %s, %d steps of %d x %d tokens%s%s%s, from %s, checkpoints in %s%n",
                 Generator.defaultModelConfig(tokenizers), options.steps(), options.batch(), options.seqLen(),
-                drill == 0 ? "" : ", " + drill + " motion-drill batches after each" + (colourPairs ? " (half the pairs colour pairs)" : ""),
+                drill == 0 ? "" : ", " + drill + " motion-drill batches after each"
+                        + (colourPairs ? " (half the pairs colour pairs)" : ""),
                 noise == 0 ? "" : ", generated video history corrupted at up to " + noise + " per token",
                 videoCodes == null ? "" : ", video codes kept additive (mask + colour, " + videoCodes + ")",
                 init == null ? "random weights" : init.toAbsolutePath(), options.checkpointDir().toAbsolutePath());

@@ -1,9 +1,9 @@
 package io.tessera.ingest;
 
-import io.tessera.schemas.SamplingDefaults;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tessera.records.Task;
+import io.tessera.schemas.SamplingDefaults;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;

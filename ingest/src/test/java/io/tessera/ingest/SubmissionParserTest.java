@@ -1,6 +1,5 @@
 package io.tessera.ingest;
 
-import io.tessera.schemas.SamplingDefaults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -10,6 +9,7 @@ import io.tessera.records.GenerationRequest;
 import io.tessera.records.MediaChunk;
 import io.tessera.records.MediaKind;
 import io.tessera.records.Task;
+import io.tessera.schemas.SamplingDefaults;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

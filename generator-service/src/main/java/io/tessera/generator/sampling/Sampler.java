@@ -24,35 +24,6 @@ public final class Sampler {
     /** One sampled token and its log-probability under the final sampling distribution. */
     public record Draw(int token, float logprob) {}
 
-    static final double ALPHA = Double.parseDouble(System.getProperty("tessera.alpha", "0"));
-
-    static final boolean FACTORED = Boolean.getBoolean("tessera.factored");
-
-    /** group of video code k: 8 for empty, else its colour. */
-    private static double[] factored(float[] cond, int co, float[] uncond, int uo, int lo, int n, double s) {
-        double cm = Double.NEGATIVE_INFINITY, um = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
-            cm = Math.max(cm, cond[co + lo + i]);
-            um = Math.max(um, uncond[uo + lo + i]);
-        }
-        double[] pc = new double[9], pu = new double[9];
-        for (int i = 0; i < n; i++) {
-            int g = i == 0 ? 8 : (i - 1) % 8;
-            pc[g] += Math.exp(cond[co + lo + i] - cm);
-            pu[g] += Math.exp(uncond[uo + lo + i] - um);
-        }
-        double[] lq = new double[9];
-        for (int g = 0; g < 9; g++) {
-            lq[g] = pc[g] > 0 && pu[g] > 0 ? (1 - s) * Math.log(pu[g]) + s * Math.log(pc[g]) : Double.NEGATIVE_INFINITY;
-        }
-        double[] out = new double[n];
-        for (int i = 0; i < n; i++) {
-            int g = i == 0 ? 8 : (i - 1) % 8;
-            out[i] = cond[co + lo + i] - cm - Math.log(pc[g]) + lq[g];
-        }
-        return out;
-    }
-
     private Sampler() {}
 
     /**
@@ -79,18 +50,9 @@ public final class Sampler {
         double temperature = cfg.temperature();
         double[] w = new double[n]; // logits / T, then unnormalised probabilities exp(l / T - max)
         double max = Double.NEGATIVE_INFINITY;
-        double floor = Double.NEGATIVE_INFINITY;
-        if (guided && ALPHA > 0) {
-            double cmax = Double.NEGATIVE_INFINITY;
-            for (int i = 0; i < n; i++) {
-                cmax = Math.max(cmax, cond[condOffset + lo + i]);
-            }
-            floor = cmax + Math.log(ALPHA);
-        }
-        double[] fg = guided && FACTORED && lo == 256 && hi == 2305 ? factored(cond, condOffset, uncond, uncondOffset, lo, n, s) : null;
         for (int i = 0; i < n; i++) {
             double c = cond[condOffset + lo + i];
-            double l = fg != null ? fg[i] : !guided ? c : c < floor ? Double.NEGATIVE_INFINITY : uncond[uncondOffset + lo + i] + s * (c - uncond[uncondOffset + lo + i]);
+            double l = !guided ? c : uncond[uncondOffset + lo + i] + s * (c - uncond[uncondOffset + lo + i]);
             w[i] = l / temperature;
             if (Double.isNaN(w[i])) {
                 throw new IllegalArgumentException("logit for id " + (lo + i) + " is NaN at position " + position);

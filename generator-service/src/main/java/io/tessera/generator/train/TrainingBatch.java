@@ -19,13 +19,14 @@ public record TrainingBatch(int[][] tokens, float[][] lossWeight, int[][] inputs
 
     public TrainingBatch {
         if (tokens.length == 0 || tokens.length != lossWeight.length || tokens.length != inputs.length) {
-            throw new IllegalArgumentException("a batch needs >= 1 row and one loss-weight row and one input row per row");
+            throw new IllegalArgumentException(
+                    "a batch needs >= 1 row and one loss-weight row and one input row per row");
         }
         for (int b = 0; b < tokens.length; b++) {
-            if (tokens[b].length < 2 || tokens[b].length != lossWeight[b].length || tokens[b].length != inputs[b].length) {
-                throw new IllegalArgumentException("row " + b + " needs >= 2 tokens and a weight and an input per token, got "
-                        + tokens[b].length + " tokens, " + lossWeight[b].length + " weights and " + inputs[b].length
-                        + " inputs");
+            int n = tokens[b].length;
+            if (n < 2 || n != lossWeight[b].length || n != inputs[b].length) {
+                throw new IllegalArgumentException("row " + b + " needs >= 2 tokens and a weight and an input per token,"
+                        + " got " + n + " tokens, " + lossWeight[b].length + " weights and " + inputs[b].length + " inputs");
             }
             for (float w : lossWeight[b]) {
                 if (!(w >= 0f) || !Float.isFinite(w)) {

@@ -1,6 +1,5 @@
 package io.tessera.reward.search;
 
-import io.tessera.schemas.SamplingDefaults;
 import io.tessera.generator.Generator;
 import io.tessera.generator.engine.EngineConfig;
 import io.tessera.generator.engine.SamplingConfig;
@@ -15,6 +14,7 @@ import io.tessera.reward.Reward;
 import io.tessera.reward.RewardConfig;
 import io.tessera.reward.learned.LearnedAdherenceScorer;
 import io.tessera.reward.score.ScoringInput;
+import io.tessera.schemas.SamplingDefaults;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +32,8 @@ import java.util.Locale;
  * {@code best_of_1=<x> best_of_N_reward=<y> best_of_N_learned=<z>}.
  *
  * <pre>
- * BestOfNEval [--prompts 16] [--n 4] [--frames 16] [--guidance G] [--temperature T] [--top-p P] (defaults: {@link SamplingDefaults}) [--model DIR]
+ * BestOfNEval [--prompts 16] [--n 4] [--frames 16] [--guidance G] [--temperature T] [--top-p P] [--model DIR]
+ *     (sampling defaults: {@link SamplingDefaults})
  * </pre>
  */
 public final class BestOfNEval {
