@@ -195,14 +195,16 @@ public final class Evaluate {
             DetectionReport report = job.task == Task.VIDEO_TO_AUDIO
                     ? Detector.detect(job.clip.frames(), decoded.audio(), job.clip.prompt())
                     : Detector.detect(decoded.frames(), decoded.audio(), job.clip.prompt());
-            DetectionReport firstFrames = job.task == Task.VIDEO_TO_AUDIO || decoded.frames().size() <= EARLY_FRAMES ? null
-                    : Detector.detect(decoded.frames().subList(0, EARLY_FRAMES), null, job.clip.prompt());
+            boolean longEnough = job.task != Task.VIDEO_TO_AUDIO && decoded.frames().size() > EARLY_FRAMES;
+            DetectionReport firstFrames = longEnough
+                    ? Detector.detect(decoded.frames().subList(0, EARLY_FRAMES), null, job.clip.prompt()) : null;
             scores.computeIfAbsent(job.split, s -> new EnumMap<>(Task.class))
                     .computeIfAbsent(job.task, t -> new Scores()).add(report, firstFrames);
         }
 
         out.println();
-        out.println("split      task                 adherence  first " + EARLY_FRAMES + "  found  colour shape   motion extra  tones   clicks");
+        out.println("split      task                 adherence  first " + EARLY_FRAMES
+                + "  found  colour shape   motion extra  tones   clicks");
         for (Split split : scores.keySet()) {
             for (Task task : Task.values()) {
                 Scores s = scores.get(split).get(task);

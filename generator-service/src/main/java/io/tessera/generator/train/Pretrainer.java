@@ -229,7 +229,10 @@ public final class Pretrainer {
         return result;
     }
 
-    /** Inputs (B, T) int64 (the batch's inputs), targets (B, T) int64 (its clean tokens, shifted by one), loss weights (B, T) float; fills the weight sum and real inputs. */
+    /**
+     * Inputs (B, T) int64 (the batch's inputs), targets (B, T) int64 (its clean tokens, shifted by one), loss weights
+     * (B, T) float; fills the weight sum and real inputs.
+     */
     private static NDArray[] tensors(TrainingBatch batch, NDManager sm, double[] weightSum, int[] realInputs) {
         int B = batch.tokens().length;
         int T = batch.maxLength() - 1;
