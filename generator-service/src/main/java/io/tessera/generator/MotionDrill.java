@@ -51,6 +51,7 @@ public final class MotionDrill implements SequenceSource {
     private final TrainingMix mix;
     private final int drillBatches;
     private final boolean colourPairs;
+    private final boolean eitherObject;
 
     /** @param drillBatches drill batches after each full-mix batch (0 gives the plain mix) */
     public MotionDrill(TrainingMix mix, int drillBatches) {
@@ -62,12 +63,22 @@ public final class MotionDrill implements SequenceSource {
      *                    {@link #drillSequence}); false gives the drill of session 5 exactly
      */
     public MotionDrill(TrainingMix mix, int drillBatches, boolean colourPairs) {
+        this(mix, drillBatches, colourPairs, false);
+    }
+
+    /**
+     * @param eitherObject in a two-object clip, the object a minimal pair varies is either one (drawn per pair), not
+     *                     always the first, so that the second object's words are drilled too; false gives the drill
+     *                     above exactly
+     */
+    public MotionDrill(TrainingMix mix, int drillBatches, boolean colourPairs, boolean eitherObject) {
         if (drillBatches < 0) {
             throw new IllegalArgumentException("drillBatches must be >= 0, got " + drillBatches);
         }
         this.mix = mix;
         this.drillBatches = drillBatches;
         this.colourPairs = colourPairs;
+        this.eitherObject = eitherObject;
     }
 
     /** Whether {@code step} is a drill step (the full mix runs on every {@code drillBatches + 1}-th step). */
@@ -106,8 +117,10 @@ public final class MotionDrill implements SequenceSource {
         boolean drop = rnd.nextDouble() < mix.dropout();
         boolean underspecified = rnd.nextDouble() < UNDERSPECIFIED_SHARE;
         long formSeed = rnd.nextLong();
+        int varied = eitherObject ? rnd.nextInt(spec.objects().size()) : 0;
         if ((index & 1) == 1) {
-            ClipSpec twin = colourPairs && ((index >> 1) & 1) == 1 ? otherColour(spec, rnd) : otherMotion(spec, rnd);
+            ClipSpec twin = colourPairs && ((index >> 1) & 1) == 1
+                    ? otherColour(spec, varied, rnd) : otherMotion(spec, varied, rnd);
             spec = twin != null ? twin : ClipSpec.random(rnd.nextLong(), Split.TRAIN, DRILL_FRAMES);
         }
         String prompt = underspecified ? underspecified(spec, new SplittableRandom(formSeed)) : spec.prompt();
@@ -115,11 +128,11 @@ public final class MotionDrill implements SequenceSource {
     }
 
     /**
-     * The clip with its first object moving another way that is a training combination and that its start
-     * leaves room for (no wall within the clip's steps, no overlap with a second object); null if there is none.
+     * The clip with object {@code k} moving another way that is a training combination and that its start
+     * leaves room for (no wall within the clip's steps, no overlap with the other object); null if there is none.
      */
-    static ClipSpec otherMotion(ClipSpec spec, SplittableRandom rnd) {
-        WorldObject first = spec.objects().get(0);
+    static ClipSpec otherMotion(ClipSpec spec, int k, SplittableRandom rnd) {
+        WorldObject first = spec.objects().get(k);
         int steps = spec.frames() - 1;
         List<ObjectSpec> options = new ArrayList<>();
         for (ObjectSpec o : HeldOut.combinations(Split.TRAIN)) {
@@ -131,7 +144,7 @@ public final class MotionDrill implements SequenceSource {
         while (!options.isEmpty()) {
             ObjectSpec pick = options.remove(rnd.nextInt(options.size()));
             List<WorldObject> objects = new ArrayList<>(spec.objects());
-            objects.set(0, new WorldObject(pick, first.x0(), first.y0(), first.speed()));
+            objects.set(k, new WorldObject(pick, first.x0(), first.y0(), first.speed()));
             ClipSpec twin = new ClipSpec(objects, spec.frames(), spec.seed());
             if (!twin.overlaps()) {
                 return twin;
@@ -141,12 +154,12 @@ public final class MotionDrill implements SequenceSource {
     }
 
     /**
-     * The clip with its first object in another colour, with the same shape, start and motion, that makes a training
+     * The clip with object {@code k} in another colour, with the same shape, start and motion, that makes a training
      * combination and that no other object of the clip has; null if there is none. Such a pair differs only in the
      * colour word and the object's colour: the text-to-video rows teach the model to draw the colour it is told.
      */
-    static ClipSpec otherColour(ClipSpec spec, SplittableRandom rnd) {
-        WorldObject first = spec.objects().get(0);
+    static ClipSpec otherColour(ClipSpec spec, int k, SplittableRandom rnd) {
+        WorldObject first = spec.objects().get(k);
         List<ObjectSpec> options = new ArrayList<>();
         for (ObjectSpec o : HeldOut.combinations(Split.TRAIN)) {
             if (o.shape() == first.spec().shape() && o.motion() == first.spec().motion()
@@ -159,7 +172,7 @@ public final class MotionDrill implements SequenceSource {
             return null;
         }
         List<WorldObject> objects = new ArrayList<>(spec.objects());
-        objects.set(0, new WorldObject(options.get(rnd.nextInt(options.size())), first.x0(), first.y0(), first.speed()));
+        objects.set(k, new WorldObject(options.get(rnd.nextInt(options.size())), first.x0(), first.y0(), first.speed()));
         return new ClipSpec(objects, spec.frames(), spec.seed());
     }
 

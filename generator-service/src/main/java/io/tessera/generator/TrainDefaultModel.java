@@ -23,7 +23,8 @@ import java.util.List;
  * it goes and resuming from the latest checkpoint when run again, then writes the model directory.
  *
  * <pre>
- * train [--out DIR] [--install] [--init MODEL_DIR] [--motion-drill N [--colour-pairs]] [--additive-video]
+ * train [--out DIR] [--install] [--init MODEL_DIR] [--motion-drill N [--colour-pairs] [--either-object]]
+ *       [--additive-video]
  *       [--context-noise R]
  *       [pretrainer options: --steps --batch --seq-len --lr --seed --checkpoint-dir --checkpoint-every --log-every
  *        --warmup --weight-decay --grad-clip]
@@ -32,7 +33,8 @@ import java.util.List;
  * {@code --init} starts from a saved model's weights instead of random ones (fine-tuning; a checkpoint in
  * {@code --checkpoint-dir} still wins, so a fine-tuning run resumes like any other). {@code --motion-drill N}
  * puts N {@link MotionDrill} batches after each batch of the mix (default 0: the plain mix); {@code --colour-pairs}
- * makes every other minimal pair of the drill differ in colour instead of motion.
+ * makes every other minimal pair of the drill differ in colour instead of motion; {@code --either-object} lets a
+ * pair of two-object clips vary the second object as well as the first.
  * {@code --additive-video} keeps the embedding of every painted video code the sum of a mask part and a colour
  * part ({@link AdditiveCodes}), so what is learned about a shape's motion in one colour holds in the others.
  * {@code --context-noise R} corrupts the generated video tokens the model reads at a per-row rate drawn in
@@ -57,6 +59,7 @@ public final class TrainDefaultModel {
         boolean additive = false;
         double noise = 0;
         boolean colourPairs = false;
+        boolean eitherObject = false;
         List<String> rest = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -67,6 +70,7 @@ public final class TrainDefaultModel {
                 case "--additive-video" -> additive = true;
                 case "--context-noise" -> noise = parseNoise(args[++i]);
                 case "--colour-pairs" -> colourPairs = true;
+                case "--either-object" -> eitherObject = true;
                 default -> rest.add(args[i]);
             }
         }
@@ -76,13 +80,15 @@ public final class TrainDefaultModel {
         TrainOptions base = TrainOptions.parse(new String[] {"--seq-len", longest},
                 TrainOptions.defaults(DEFAULT_CHECKPOINTS));
         TrainOptions options = TrainOptions.parse(rest.toArray(String[]::new), base);
-        MotionDrill drilled = new MotionDrill(new TrainingMix(tokenizers, options.seed()), drill, colourPairs);
+        MotionDrill drilled = new MotionDrill(new TrainingMix(tokenizers, options.seed()), drill, colourPairs,
+                eitherObject);
         SequenceSource source = noise == 0 ? drilled : ContextNoise.overVideo(drilled, noise, tokenizers);
         AdditiveCodes videoCodes = additive ? additiveVideoCodes(tokenizers) : null;
         System.out.printf("training the default model: %s, %d steps of %d x %d tokens%s%s%s, from %s, checkpoints in %s%n",
                 Generator.defaultModelConfig(tokenizers), options.steps(), options.batch(), options.seqLen(),
                 drill == 0 ? "" : ", " + drill + " motion-drill batches after each"
-                        + (colourPairs ? " (half the pairs colour pairs)" : ""),
+                        + (colourPairs ? " (half the pairs colour pairs)" : "")
+                        + (eitherObject ? " (pairs vary either object)" : ""),
                 noise == 0 ? "" : ", generated video history corrupted at up to " + noise + " per token",
                 videoCodes == null ? "" : ", video codes kept additive (mask + colour, " + videoCodes + ")",
                 init == null ? "random weights" : init.toAbsolutePath(), options.checkpointDir().toAbsolutePath());

@@ -119,7 +119,7 @@ class MotionDrillTest {
     void aColourTwinKeepsShapeStartAndMotionAndStaysATrainingCombination() {
         for (long seed = 0; seed < 50; seed++) {
             var spec = io.tessera.generator.world.ClipSpec.random(seed, io.tessera.generator.world.Split.TRAIN, 3);
-            var twin = MotionDrill.otherColour(spec, new java.util.SplittableRandom(seed));
+            var twin = MotionDrill.otherColour(spec, 0, new java.util.SplittableRandom(seed));
             assertThat(twin).isNotNull();
             var a = spec.objects().get(0);
             var b = twin.objects().get(0);
@@ -132,6 +132,59 @@ class MotionDrillTest {
             assertThat(twin.objects().stream().map(w -> w.spec().colour()).distinct().count())
                     .isEqualTo(twin.objects().size());
         }
+    }
+
+    @Test
+    void withEitherObjectTwoObjectPairsVaryTheSecondObjectToo() {
+        MotionDrill drill = new MotionDrill(mix, 1, true, true);
+        int variedFirst = 0;
+        int variedSecond = 0;
+        for (long k = 0; k < 200; k++) {
+            TrainingSequence a = drill.drillSequence(5, 2 * k);
+            TrainingSequence b = drill.drillSequence(5, 2 * k + 1);
+            String[] pa = a.prompt().split(" and ");
+            String[] pb = b.prompt().split(" and ");
+            if (pa.length != 2 || pb.length != 2 || a.prompt().equals(b.prompt())) {
+                continue; // one object, a fresh clip (no twin possible) or an underspecified prompt
+            }
+            boolean firstDiffers = !pa[0].equals(pb[0]);
+            boolean secondDiffers = !pa[1].equals(pb[1]);
+            assertThat(firstDiffers && secondDiffers).as("a pair varies one object: %s / %s", a.prompt(), b.prompt())
+                    .isFalse();
+            variedFirst += firstDiffers ? 1 : 0;
+            variedSecond += secondDiffers ? 1 : 0;
+        }
+        assertThat(variedFirst).isGreaterThan(10);
+        assertThat(variedSecond).isGreaterThan(10);
+        for (long i = 0; i < 40; i++) {
+            assertThat(new MotionDrill(mix, 1, true, false).drillSequence(5, i).tokens())
+                    .as("without the option the colour-pair drill is unchanged")
+                    .isEqualTo(new MotionDrill(mix, 1, true).drillSequence(5, i).tokens());
+        }
+    }
+
+    @Test
+    void aMotionTwinOfTheSecondObjectKeepsTheFirstAsItIs() {
+        int twins = 0;
+        for (long seed = 0; seed < 200; seed++) {
+            var spec = io.tessera.generator.world.ClipSpec.random(seed, io.tessera.generator.world.Split.TRAIN, 3);
+            if (spec.objects().size() < 2) {
+                continue;
+            }
+            var twin = MotionDrill.otherMotion(spec, 1, new java.util.SplittableRandom(seed));
+            if (twin == null) {
+                continue;
+            }
+            twins++;
+            assertThat(twin.objects().get(0)).isEqualTo(spec.objects().get(0));
+            var a = spec.objects().get(1);
+            var b = twin.objects().get(1);
+            assertThat(b.spec().motion()).isNotEqualTo(a.spec().motion());
+            assertThat(b.spec().colour()).isEqualTo(a.spec().colour());
+            assertThat(b.spec().shape()).isEqualTo(a.spec().shape());
+            assertThat(io.tessera.generator.world.HeldOut.isHeldOut(b.spec())).isFalse();
+        }
+        assertThat(twins).isGreaterThan(20);
     }
 
     /** The 16 video tokens of the first frame: generated in text-to-video, given in image-to-video. */
