@@ -29,7 +29,8 @@ import java.util.SplittableRandom;
  * <p>After each full-mix batch come {@code drillBatches} batches of {@value #DRILL_FRAMES}-frame clips, half
  * text-to-video and half image-to-video, with {@value #ROWS_PER_ROW} times the batch's rows (a short row
  * costs about a third of a full one). Rows come in minimal pairs (see {@link #drillSequence}): the same start,
- * the first object moving two ways, each with its own prompt, so only the text says which. Half the rows
+ * the first object moving two ways, each with its own prompt, so only the text says which (with {@code eitherObject}
+ * on, the object varied in a two-object clip is the first or the second, drawn per pair). Half the rows
  * also leave the colour, the shape or both out of an object's phrase ("a circle moving left", "a red object
  * moving left", "an object moving left"), so that only the motion word tells the direction. With colour pairs on,
  * every other pair differs in the first object's colour instead (the same shape, start and motion), so that only
@@ -132,19 +133,19 @@ public final class MotionDrill implements SequenceSource {
      * leaves room for (no wall within the clip's steps, no overlap with the other object); null if there is none.
      */
     static ClipSpec otherMotion(ClipSpec spec, int k, SplittableRandom rnd) {
-        WorldObject first = spec.objects().get(k);
+        WorldObject varied = spec.objects().get(k);
         int steps = spec.frames() - 1;
         List<ObjectSpec> options = new ArrayList<>();
         for (ObjectSpec o : HeldOut.combinations(Split.TRAIN)) {
-            if (o.shape() == first.spec().shape() && o.colour() == first.spec().colour()
-                    && o.motion() != first.spec().motion() && roomFor(first, o.motion(), steps)) {
+            if (o.shape() == varied.spec().shape() && o.colour() == varied.spec().colour()
+                    && o.motion() != varied.spec().motion() && roomFor(varied, o.motion(), steps)) {
                 options.add(o);
             }
         }
         while (!options.isEmpty()) {
             ObjectSpec pick = options.remove(rnd.nextInt(options.size()));
             List<WorldObject> objects = new ArrayList<>(spec.objects());
-            objects.set(k, new WorldObject(pick, first.x0(), first.y0(), first.speed()));
+            objects.set(k, new WorldObject(pick, varied.x0(), varied.y0(), varied.speed()));
             ClipSpec twin = new ClipSpec(objects, spec.frames(), spec.seed());
             if (!twin.overlaps()) {
                 return twin;
@@ -159,11 +160,11 @@ public final class MotionDrill implements SequenceSource {
      * colour word and the object's colour: the text-to-video rows teach the model to draw the colour it is told.
      */
     static ClipSpec otherColour(ClipSpec spec, int k, SplittableRandom rnd) {
-        WorldObject first = spec.objects().get(k);
+        WorldObject varied = spec.objects().get(k);
         List<ObjectSpec> options = new ArrayList<>();
         for (ObjectSpec o : HeldOut.combinations(Split.TRAIN)) {
-            if (o.shape() == first.spec().shape() && o.motion() == first.spec().motion()
-                    && o.colour() != first.spec().colour()
+            if (o.shape() == varied.spec().shape() && o.motion() == varied.spec().motion()
+                    && o.colour() != varied.spec().colour()
                     && spec.objects().stream().noneMatch(w -> w.spec().colour() == o.colour())) {
                 options.add(o);
             }
@@ -172,7 +173,8 @@ public final class MotionDrill implements SequenceSource {
             return null;
         }
         List<WorldObject> objects = new ArrayList<>(spec.objects());
-        objects.set(k, new WorldObject(options.get(rnd.nextInt(options.size())), first.x0(), first.y0(), first.speed()));
+        ObjectSpec pick = options.get(rnd.nextInt(options.size()));
+        objects.set(k, new WorldObject(pick, varied.x0(), varied.y0(), varied.speed()));
         return new ClipSpec(objects, spec.frames(), spec.seed());
     }
 

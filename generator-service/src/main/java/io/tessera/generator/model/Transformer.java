@@ -70,6 +70,9 @@ public final class Transformer {
             NDArray v = qkv.get(2); // (B, H, T, hd)
             if (cache != null) {
                 cache.write(l, slots, T, k, v);
+                if (l == c.layers() - 1) {
+                    break; // prefill: the last block's output feeds only the logits, which prefill does not need
+                }
             }
             NDArray att = q.matMul(k.transpose(0, 1, 3, 2)).add(mask).softmax(-1); // (B, H, T, T)
             NDArray o = att.matMul(v).transpose(0, 2, 1, 3).reshape(B, T, D); // (B, T, D)
