@@ -14,7 +14,8 @@ final class CommandHelp {
 
   private static final Map<String, String> USAGE = Map.ofEntries(
       Map.entry("train", """
-          Usage: tessera train [--out DIR] [--install] [--init MODEL_DIR] [--motion-drill N [--colour-pairs]]
+          Usage: tessera train [--out DIR] [--install] [--init MODEL_DIR]
+                               [--motion-drill N [--colour-pairs] [--either-object]]
                                [--additive-video] [--context-noise R] [options]
 
           Trains the default transformer on the world's training mix (all four tasks, classifier-free
@@ -30,6 +31,8 @@ final class CommandHelp {
             --motion-drill N       N batches of short clips that drill the prompt's motion after each
                                    batch of the mix (default 0: the plain mix)
             --colour-pairs         with --motion-drill: every other minimal pair differs in colour, not motion
+            --either-object        with --motion-drill: a two-object pair varies the first or the second object
+                                   (drawn per pair), not always the first
             --context-noise R      corrupt the generated video tokens the model reads at a per-row rate in
                                    [0, R], the targets staying clean (default 0: off)
             --additive-video       keep each painted video code's embedding and output column the sum of a
