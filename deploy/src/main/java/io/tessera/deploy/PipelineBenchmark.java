@@ -174,7 +174,8 @@ final class PipelineBenchmark {
     int frames = args.intValue("frames", 8, 1, 64);
     int rounds = args.intValue("rounds", DEFAULT_ROUNDS, 1, 100);
     List<GenerationRequest> requests = requests(prompts, frames);
-    EngineConfig engine = EngineConfig.DEFAULT;
+    // the engine the pipeline's generate operator runs: one thread (the job spreads over cores by subtasks)
+    EngineConfig engine = EngineConfig.DEFAULT.withDecodeShards(1);
     out.printf("pipeline benchmark: %d text-to-video prompts x %d frames, %d measured rounds per side, default"
             + " generator, engine batch %d queue %d, %d cores%n", prompts, frames, rounds, engine.maxBatch(),
         engine.maxQueue(), Runtime.getRuntime().availableProcessors());

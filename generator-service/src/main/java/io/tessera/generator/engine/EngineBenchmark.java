@@ -2,6 +2,7 @@ package io.tessera.generator.engine;
 
 import io.tessera.generator.model.ModelConfig;
 import io.tessera.generator.model.Policy;
+import io.tessera.generator.model.Shards;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,9 +41,11 @@ public final class EngineBenchmark {
         long seed = opt.getOrDefault("seed", 1);
         ModelConfig cfg = ModelConfig.defaults(vocab, -1);
         out.printf("engine benchmark: model d=%d layers=%d heads=%d vocab=%d (%,d params, random weights), "
-                        + "%d requests x (%d prefix + %d new tokens), %d cores, GLIBC_TUNABLES %s%n",
+                        + "%d requests x (%d prefix + %d new tokens), %d cores, steps in up to %d row ranges at once "
+                        + "(>= %d rows each), GLIBC_TUNABLES %s%n",
                 cfg.dim(), cfg.layers(), cfg.heads(), vocab, cfg.parameterCount(), requests, prefixLen, newTokens,
-                Runtime.getRuntime().availableProcessors(), System.getenv("GLIBC_TUNABLES") == null ? "unset" : "set");
+                Runtime.getRuntime().availableProcessors(), EngineConfig.DEFAULT.decodeShards(), Shards.MIN_ROWS,
+                System.getenv("GLIBC_TUNABLES") == null ? "unset" : "set");
         List<SampleRequest> reqs = new ArrayList<>();
         SplittableRandom rnd = new SplittableRandom(seed);
         for (int i = 0; i < requests; i++) {
@@ -118,7 +121,9 @@ public final class EngineBenchmark {
         };
         long t0 = System.nanoTime();
         double cpu0 = processCpuSeconds();
-        try (GenerationEngine engine = new GenerationEngine(policy, new EngineConfig(batch, reqs.size(), maxSeq))) {
+        EngineConfig config = new EngineConfig(batch, reqs.size(), maxSeq, EngineConfig.DEFAULT_SWAP_PREFILL_TOKENS,
+                EngineConfig.DEFAULT.decodeShards());
+        try (GenerationEngine engine = new GenerationEngine(policy, config)) {
             for (SampleRequest r : reqs) {
                 if (engine.submit(r, listener) != Admission.ACCEPTED) {
                     throw new IllegalStateException("engine refused " + r.sampleId());

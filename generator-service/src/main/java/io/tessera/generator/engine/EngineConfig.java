@@ -1,5 +1,7 @@
 package io.tessera.generator.engine;
 
+import io.tessera.generator.model.Shards;
+
 /**
  * Bounds of one engine. Every bound is enforced: past it the engine answers {@link Admission#FULL}.
  *
@@ -12,14 +14,23 @@ package io.tessera.generator.engine;
  *                          CPU core. 0: nothing moves; in-flight samples finish on the policy they run (no
  *                          re-prefill at all, for updates that come every few seconds, as in online RL), and a
  *                          newer update waits until they have.
+ * @param decodeShards      most row ranges one prefill or decode step runs as at once, one per core
+ *                          ({@link Shards}; a range gets at least {@value Shards#MIN_ROWS} rows). 1: the engine's
+ *                          thread only, as in the Flink job, whose subtasks already spread over the cores.
  */
-public record EngineConfig(int maxBatch, int maxQueue, int maxSequenceLength, int swapPrefillTokens) {
+public record EngineConfig(int maxBatch, int maxQueue, int maxSequenceLength, int swapPrefillTokens,
+        int decodeShards) {
 
     /** See {@link #swapPrefillTokens}. */
     public static final int DEFAULT_SWAP_PREFILL_TOKENS = 256;
 
-    /** Batch 32, queue 64: what the default model serves well on two CPU cores. */
-    public static final EngineConfig DEFAULT = new EngineConfig(32, 64, 2048);
+    /**
+     * Batch 32, queue 64, a step over one core each per 16 rows up to {@link Shards#auto()}: what the default model
+     * serves well on two CPU cores when the engine has the machine to itself ({@code generate}, {@code eval},
+     * {@code bench engine}).
+     */
+    public static final EngineConfig DEFAULT =
+            new EngineConfig(32, 64, 2048, DEFAULT_SWAP_PREFILL_TOKENS, Shards.auto());
 
     public EngineConfig {
         if (maxBatch < 1) {
@@ -35,9 +46,23 @@ public record EngineConfig(int maxBatch, int maxQueue, int maxSequenceLength, in
             throw new IllegalArgumentException("swapPrefillTokens must be >= 0 (0: samples finish on their policy), got "
                     + swapPrefillTokens);
         }
+        if (decodeShards < 1) {
+            throw new IllegalArgumentException("decodeShards must be >= 1 (1: the engine's thread only), got "
+                    + decodeShards);
+        }
     }
 
-    /** The bounds with the default {@link #swapPrefillTokens}. */
+    /** The bounds with steps on the engine's thread only. */
+    public EngineConfig(int maxBatch, int maxQueue, int maxSequenceLength, int swapPrefillTokens) {
+        this(maxBatch, maxQueue, maxSequenceLength, swapPrefillTokens, 1);
+    }
+
+    /** These bounds with steps run as up to {@code shards} row ranges at once. */
+    public EngineConfig withDecodeShards(int shards) {
+        return new EngineConfig(maxBatch, maxQueue, maxSequenceLength, swapPrefillTokens, shards);
+    }
+
+    /** The bounds with the default {@link #swapPrefillTokens}, steps on the engine's thread only. */
     public EngineConfig(int maxBatch, int maxQueue, int maxSequenceLength) {
         this(maxBatch, maxQueue, maxSequenceLength, DEFAULT_SWAP_PREFILL_TOKENS);
     }

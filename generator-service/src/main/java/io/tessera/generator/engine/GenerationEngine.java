@@ -2,6 +2,7 @@ package io.tessera.generator.engine;
 
 import io.tessera.generator.model.KvCache;
 import io.tessera.generator.model.Policy;
+import io.tessera.generator.model.Shards;
 import io.tessera.generator.sampling.Sampler;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,7 +84,7 @@ public final class GenerationEngine implements AutoCloseable {
         Objects.requireNonNull(policy, "policy");
         this.config = Objects.requireNonNull(config, "config");
         this.maxLen = Math.min(config.maxSequenceLength(), policy.config().maxSeqLen());
-        this.current = new Lane(policy, new KvCache(policy, config.maxBatch(), maxLen), config.maxBatch());
+        this.current = new Lane(policy, new KvCache(policy, config.maxBatch(), maxLen, config.decodeShards()), config.maxBatch());
     }
 
     public Admission submit(SampleRequest request, TokenListener listener) {
@@ -207,6 +209,28 @@ public final class GenerationEngine implements AutoCloseable {
                 uncondRow[k] = s.uncond.slot * vocab;
             }
         }
+        // The draws are pure functions of (logits, request, position): computed for every row at once, on as many
+        // cores as a decode step uses; the listeners then hear them in row order on this thread.
+        Sampler.Draw[] draws = new Sampler.Draw[n];
+        RuntimeException[] drawFailures = new RuntimeException[n];
+        int shards = Shards.count(n, config.decodeShards());
+        List<Callable<Void>> pieces = new ArrayList<>(shards);
+        for (int i = 0; i < shards; i++) {
+            int from = Shards.start(i, shards, n), to = Shards.start(i + 1, shards, n);
+            pieces.add(() -> {
+                for (int k = from; k < to; k++) {
+                    Sample s = stepped.get(k);
+                    try {
+                        draws[k] = Sampler.sample(logitsOf[k], condRow[k], s.uncond == null ? null : logitsOf[k],
+                                uncondRow[k], vocab, s.request.sampling(), s.request.grammar(), s.count);
+                    } catch (RuntimeException e) {
+                        drawFailures[k] = e;
+                    }
+                }
+                return null;
+            });
+        }
+        Shards.run(pieces);
         for (int k = 0; k < n; k++) {
             Sample s = stepped.get(k);
             if (active.get(s.request.sampleId()) != s) {
@@ -216,9 +240,10 @@ public final class GenerationEngine implements AutoCloseable {
             SampleRequest r = s.request;
             FinishReason reason;
             try {
-                float[] logits = logitsOf[k];
-                Sampler.Draw d = Sampler.sample(logits, condRow[k], s.uncond == null ? null : logits, uncondRow[k],
-                        vocab, r.sampling(), r.grammar(), position);
+                if (drawFailures[k] != null) {
+                    throw drawFailures[k];
+                }
+                Sampler.Draw d = draws[k];
                 s.append(d.token(), d.logprob(), versionOf[k]);
                 if (s.firstTokenAt < 0) {
                     s.firstTokenAt = System.nanoTime();
@@ -492,7 +517,7 @@ public final class GenerationEngine implements AutoCloseable {
      * thread may build it while the engine decodes, then hand it over with {@link #offerSpareCache}.
      */
     public KvCache newLaneCache(Policy policy) {
-        return new KvCache(policy, config.maxBatch(), maxLen);
+        return new KvCache(policy, config.maxBatch(), maxLen, config.decodeShards());
     }
 
     /** Whether a swap would find a lane cache ready (no allocation on the decoding thread). */
@@ -519,7 +544,7 @@ public final class GenerationEngine implements AutoCloseable {
             return;
         }
         draining = current;
-        KvCache cache = spare != null ? spare : new KvCache(next, config.maxBatch(), maxLen);
+        KvCache cache = spare != null ? spare : new KvCache(next, config.maxBatch(), maxLen, config.decodeShards());
         spare = null;
         current = new Lane(next, cache, config.maxBatch());
     }
@@ -538,7 +563,7 @@ public final class GenerationEngine implements AutoCloseable {
         if (!old.config().equals(current.policy.config())) {
             throw new IllegalArgumentException("the draining policy has another model config: " + old.config().id());
         }
-        KvCache cache = spare != null ? spare : new KvCache(old, config.maxBatch(), maxLen);
+        KvCache cache = spare != null ? spare : new KvCache(old, config.maxBatch(), maxLen, config.decodeShards());
         spare = null;
         draining = new Lane(old, cache, config.maxBatch());
     }

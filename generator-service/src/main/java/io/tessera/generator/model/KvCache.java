@@ -6,21 +6,33 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
 
 /**
  * Preallocated keys and values for {@code slots} sequences of up to {@code maxLen} tokens. The
  * owner tracks each slot's length; {@link Transformer#decode} uses slots {@code 0 .. n-1}, so the
- * owner keeps active slots dense (see {@link #moveSlot}).
+ * owner keeps active slots dense (see {@link #moveSlot}). A batched prefill or decode of enough rows runs as
+ * up to {@code maxShards} contiguous row ranges side by side ({@link Shards}).
  */
 public final class KvCache implements AutoCloseable {
     private final NDManager manager;
     private final ModelConfig config;
     private final int slots;
     private final int maxLen;
+    private final int maxShards;
     final NDArray[] keys;   // per layer: (slots, heads, maxLen, headDim), RoPE applied
     final NDArray[] values; // per layer: (slots, heads, maxLen, headDim)
 
+    /** A cache whose steps run on the calling thread only. */
     public KvCache(Policy policy, int slots, int maxLen) {
+        this(policy, slots, maxLen, 1);
+    }
+
+    /** @param maxShards most row ranges a batched step runs as at once (1: the calling thread only) */
+    public KvCache(Policy policy, int slots, int maxLen, int maxShards) {
         this.config = policy.config();
         if (slots < 1) {
             throw new IllegalArgumentException("slots must be >= 1, got " + slots);
@@ -28,8 +40,12 @@ public final class KvCache implements AutoCloseable {
         if (maxLen < 1 || maxLen > config.maxSeqLen()) {
             throw new IllegalArgumentException("maxLen must be in [1, " + config.maxSeqLen() + "], got " + maxLen);
         }
+        if (maxShards < 1) {
+            throw new IllegalArgumentException("maxShards must be >= 1, got " + maxShards);
+        }
         this.slots = slots;
         this.maxLen = maxLen;
+        this.maxShards = maxShards;
         this.manager = NDManager.newBaseManager(policy.device(), ComputeDevice.ENGINE);
         Shape shape = new Shape(slots, config.heads(), maxLen, config.headDim());
         keys = new NDArray[config.layers()];
@@ -89,13 +105,29 @@ public final class KvCache implements AutoCloseable {
         if (slots.length != tokens.length) {
             throw new IllegalArgumentException(slots.length + " slots for " + tokens.length + " sequences");
         }
-        int T = 0;
         for (int i = 0; i < slots.length; i++) {
             checkSlot(slots[i]);
             if (tokens[i].length > maxLen) {
                 throw new IllegalArgumentException("prefix of " + tokens[i].length + " tokens exceeds cache length " + maxLen);
             }
-            T = Math.max(T, tokens[i].length);
+        }
+        int shards = Shards.count(slots.length, maxShards);
+        List<Callable<Void>> pieces = new ArrayList<>(shards);
+        for (int i = 0; i < shards; i++) {
+            int from = Shards.start(i, shards, slots.length), to = Shards.start(i + 1, shards, slots.length);
+            pieces.add(() -> {
+                prefillRows(policy, Arrays.copyOfRange(slots, from, to), Arrays.copyOfRange(tokens, from, to));
+                return null;
+            });
+        }
+        Shards.run(pieces);
+    }
+
+    /** The batched prefill of checked rows, on the calling thread (a {@link Shards#run} piece). */
+    private void prefillRows(Policy policy, int[] slots, int[][] tokens) {
+        int T = 0;
+        for (int[] row : tokens) {
+            T = Math.max(T, row.length);
         }
         if (T == 0) {
             return;
@@ -108,13 +140,9 @@ public final class KvCache implements AutoCloseable {
                 ids[i * T + t] = tokens[i][t];
             }
         }
-        boolean grad = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
-        try (NDManager step = manager.newSubManager()) {
+        try (NDManager step = manager.newSubManager()) { // gradient tracking is off: see Shards.run
             Transformer.forward(policy, step.create(ids, new Shape(slots.length, T)), step, this,
                     step.create(slotIds));
-        } finally {
-            JniUtils.setGradMode(grad);
         }
     }
 
@@ -124,12 +152,31 @@ public final class KvCache implements AutoCloseable {
             throw new IllegalArgumentException("decode needs 1.." + slots + " tokens with one position each, got "
                     + tokens.length + " tokens and " + positions.length + " positions");
         }
-        boolean grad = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
+        int n = tokens.length;
+        int shards = Shards.count(n, maxShards);
+        List<Callable<float[]>> pieces = new ArrayList<>(shards);
+        for (int i = 0; i < shards; i++) {
+            int from = Shards.start(i, shards, n), to = Shards.start(i + 1, shards, n);
+            pieces.add(() -> decodeRows(policy, from, Arrays.copyOfRange(tokens, from, to),
+                    Arrays.copyOfRange(positions, from, to)));
+        }
+        List<float[]> parts = Shards.run(pieces);
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        float[] logits = new float[n * config.vocabSize()];
+        int at = 0;
+        for (float[] part : parts) {
+            System.arraycopy(part, 0, logits, at, part.length);
+            at += part.length;
+        }
+        return logits;
+    }
+
+    /** Slots {@code first ..} read {@code tokens} at {@code positions}, on the calling thread (a {@link Shards#run} piece). */
+    private float[] decodeRows(Policy policy, int first, int[] tokens, int[] positions) {
         try (NDManager step = manager.newSubManager()) {
-            return Transformer.decode(policy, this, tokens, positions, step).toFloatArray();
-        } finally {
-            JniUtils.setGradMode(grad);
+            return Transformer.decode(policy, this, first, tokens, positions, step).toFloatArray();
         }
     }
 

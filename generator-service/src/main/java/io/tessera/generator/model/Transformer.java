@@ -94,6 +94,11 @@ public final class Transformer {
      * @return logits (n, vocabSize) on {@code step}
      */
     public static NDArray decode(Policy policy, KvCache cache, int[] tokens, int[] positions, NDManager step) {
+        return decode(policy, cache, 0, tokens, positions, step);
+    }
+
+    /** As {@link #decode(Policy, KvCache, int[], int[], NDManager)} over slots {@code first .. first + n - 1}. */
+    static NDArray decode(Policy policy, KvCache cache, int first, int[] tokens, int[] positions, NDManager step) {
         ModelConfig c = policy.config();
         Weights w = policy.weights();
         Rope rope = policy.rope();
@@ -111,7 +116,7 @@ public final class Transformer {
         float[] maskData = new float[n * L];
         for (int i = 0; i < n; i++) {
             pos[i] = positions[i];
-            slotIds[i] = i;
+            slotIds[i] = first + i;
             for (int j = positions[i] + 1; j < L; j++) {
                 maskData[i * L + j] = MASKED;
             }
@@ -134,8 +139,8 @@ public final class Transformer {
             NDArray v = parts.get(2).reshape(n, H, hd);
             cache.keys[l].set(new NDIndex("{}, :, {}", slotNd, posNd), k); // keys[slot_i, :, pos_i, :] = k_i
             cache.values[l].set(new NDIndex("{}, :, {}", slotNd, posNd), v);
-            NDArray keys = own(cache.keys[l].get("0:{}, :, 0:{}", n, L), step); // (n, H, L, hd), a view
-            NDArray values = own(cache.values[l].get("0:{}, :, 0:{}", n, L), step); // (n, H, L, hd)
+            NDArray keys = own(cache.keys[l].get("{}:{}, :, 0:{}", first, first + n, L), step); // (n, H, L, hd), a view
+            NDArray values = own(cache.values[l].get("{}:{}, :, 0:{}", first, first + n, L), step); // (n, H, L, hd)
             NDArray att = q.matMul(keys.transpose(0, 1, 3, 2)) // (n, H, 1, L)
                     .add(mask).softmax(-1);
             NDArray o = att.matMul(values).reshape(n, 1, D); // (n, H, 1, hd) -> (n, 1, D)

@@ -86,6 +86,31 @@ class GenerationEngineTest {
     }
 
     /**
+     * Steps of 16 or more rows run as two row ranges on two threads (prefill, decode and the draws): the tokens
+     * still equal one-at-a-time generation, through samples leaving mid-way (which moves slots across ranges).
+     */
+    @Test
+    void shardedStepsEqualOneAtATimeReference() {
+        List<SampleRequest> reqs = new ArrayList<>();
+        for (int i = 0; i < 18; i++) {
+            reqs.add(request("s" + i, 1 + (i * 5) % 23, 4 + (i * 7) % 13, i % 3 == 0, 100 + i));
+        }
+        Recorder rec = new Recorder();
+        EngineConfig sharded = new EngineConfig(24, 24, 96, EngineConfig.DEFAULT_SWAP_PREFILL_TOKENS, 2);
+        try (GenerationEngine e = new GenerationEngine(policy, sharded)) {
+            for (SampleRequest r : reqs) {
+                assertThat(e.submit(r, rec)).isEqualTo(Admission.ACCEPTED);
+            }
+            drain(e);
+        }
+        for (SampleRequest r : reqs) {
+            assertThat(rec.finished.get(r.sampleId())).isEqualTo(FinishReason.LENGTH);
+            assertMatchesReference(rec, r, policy, 96);
+        }
+        assertThatThrownBy(() -> new EngineConfig(4, 4, 96, 0, 0)).hasMessageContaining("decodeShards");
+    }
+
+    /**
      * Guidance on the first tokens only: the tokens equal the reference's (guided up to the limit, plain after),
      * the unconditional slot is free from the first unguided step, and a snapshot on either side of the limit
      * resumes to the same tokens.

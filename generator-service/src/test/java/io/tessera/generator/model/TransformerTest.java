@@ -27,10 +27,29 @@ class TransformerTest {
 
     @Test
     void kvCacheDecodingEqualsFullRecomputationForSlotsOfDifferentLengths() {
+        assertDecodingEqualsFullRecomputation(new int[] {5, 11, 1, 8}, 1);
+    }
+
+    /** 19 rows in two ranges of 9 and 10 (each range's prefill and decode on its own thread): the same oracle. */
+    @Test
+    void shardedStepsEqualFullRecomputation() {
+        int[] prefixLengths = new int[19];
+        for (int s = 0; s < prefixLengths.length; s++) {
+            prefixLengths[s] = 1 + (s * 7) % 13;
+        }
+        assertThat(Shards.count(prefixLengths.length, 2)).isEqualTo(2);
+        assertDecodingEqualsFullRecomputation(prefixLengths, 2);
+    }
+
+    /** Slot s starts with {@code prefixLengths[s]} random tokens; six decode steps each match a full forward. */
+    private static void assertDecodingEqualsFullRecomputation(int[] prefixLengths, int maxShards) {
         ModelConfig c = TinyModels.TINY;
         SplittableRandom rnd = new SplittableRandom(7);
-        int[] prefixLengths = {5, 11, 1, 8};
-        try (Policy p = Policy.randomInit(c, 42); KvCache cache = new KvCache(p, 4, 64)) {
+        int[] slots = new int[prefixLengths.length];
+        for (int s = 0; s < slots.length; s++) {
+            slots[s] = s;
+        }
+        try (Policy p = Policy.randomInit(c, 42); KvCache cache = new KvCache(p, slots.length, 64, maxShards)) {
             List<List<Integer>> seqs = new ArrayList<>();
             int[][] rows = new int[prefixLengths.length][];
             for (int s = 0; s < prefixLengths.length; s++) {
@@ -42,7 +61,7 @@ class TransformerTest {
                 // cache holds all but the last token; decode feeds the last one
                 rows[s] = toArray(seq.subList(0, seq.size() - 1));
             }
-            cache.prefill(p, new int[] {0, 1, 2, 3}, rows); // one right-padded batch, lengths 4, 10, 0, 7
+            cache.prefill(p, slots, rows); // right-padded batches; a slot of one token caches nothing
             for (int stepNo = 0; stepNo < 6; stepNo++) {
                 int n = prefixLengths.length;
                 int[] tokens = new int[n];
