@@ -102,7 +102,8 @@ final class CommandHelp {
 
           Tokens/s of the engine at batch 1, 8 and 32 (default architecture, random weights) against
           generating the same requests one at a time, as ratios, and whether every batch size drew the same
-          tokens. Last line: batch32_speedup=<x>.
+          tokens. Steps of 16+ rows run as row ranges on up to one core each (the engine's default). Each
+          figure is the median of --repeats timed passes, after one untimed pass. Last line: batch32_speedup=<x>.
 
           Options:
             --requests N           requests (default 32)
@@ -110,6 +111,7 @@ final class CommandHelp {
             --new-tokens N         tokens generated per request (default 64)
             --vocab N              vocabulary size (default 2400)
             --seed N               (default 1)
+            --repeats N            timed passes per batch size, the median reported (default 3)
           """),
       Map.entry("bench pipeline", """
           Usage: tessera bench pipeline [options]

@@ -175,11 +175,19 @@ public final class GenerationEngine implements AutoCloseable {
         if (used() == 0) {
             return admitted();
         }
+        // Rows are fixed now: a listener may cancel or submit from its callback, which can move slots.
+        List<Sample> stepped = new ArrayList<>(active.values());
+        int n = stepped.size();
+        int vocab = current.policy.config().vocabSize();
+        // The draws are pure functions of (logits, request, position), so each row range of a decode step is drawn
+        // on the thread that decoded it as soon as its logits are in (a guided sample whose two rows fall in
+        // different ranges is drawn after the step); the listeners then hear them in row order on this thread.
+        Draws draws = new Draws(stepped, vocab);
         float[] currentLogits;
         float[] drainingLogits;
         try {
-            currentLogits = current.decode();
-            drainingLogits = draining == null ? null : draining.decode();
+            currentLogits = current.decode(draws.of(current));
+            drainingLogits = draining == null ? null : draining.decode(draws.of(draining));
         } catch (RuntimeException e) {
             LOG.error("decode step failed for {} samples; finishing them with ERROR", active.size(), e);
             List<Sample> all = new ArrayList<>(active.values());
@@ -187,50 +195,19 @@ public final class GenerationEngine implements AutoCloseable {
             all.forEach(s -> finish(s, FinishReason.ERROR));
             return admitted();
         }
-        int vocab = current.policy.config().vocabSize();
         List<Sample> done = new ArrayList<>();
         List<FinishReason> reasons = new ArrayList<>();
         List<Sample> unguided = new ArrayList<>(); // past their guided tokens: their unconditional slot is freed
-        // Rows are fixed now: a listener may cancel or submit from its callback, which can move slots.
-        List<Sample> stepped = new ArrayList<>(active.values());
-        int n = stepped.size();
-        int[] condRow = new int[n];
-        int[] uncondRow = new int[n];
-        float[][] logitsOf = new float[n][];
         long[] versionOf = new long[n];
         for (int k = 0; k < n; k++) {
             Sample s = stepped.get(k);
-            logitsOf[k] = s.lane == current ? currentLogits : drainingLogits;
             versionOf[k] = s.lane.policy.version();
             s.cond.cached++;
-            condRow[k] = s.cond.slot * vocab;
             if (s.uncond != null) {
                 s.uncond.cached++;
-                uncondRow[k] = s.uncond.slot * vocab;
             }
+            draws.drawIfMissing(k, s.lane == current ? currentLogits : drainingLogits);
         }
-        // The draws are pure functions of (logits, request, position): computed for every row at once, on as many
-        // cores as a decode step uses; the listeners then hear them in row order on this thread.
-        Sampler.Draw[] draws = new Sampler.Draw[n];
-        RuntimeException[] drawFailures = new RuntimeException[n];
-        int shards = Shards.count(n, config.decodeShards());
-        List<Callable<Void>> pieces = new ArrayList<>(shards);
-        for (int i = 0; i < shards; i++) {
-            int from = Shards.start(i, shards, n), to = Shards.start(i + 1, shards, n);
-            pieces.add(() -> {
-                for (int k = from; k < to; k++) {
-                    Sample s = stepped.get(k);
-                    try {
-                        draws[k] = Sampler.sample(logitsOf[k], condRow[k], s.uncond == null ? null : logitsOf[k],
-                                uncondRow[k], vocab, s.request.sampling(), s.request.grammar(), s.count);
-                    } catch (RuntimeException e) {
-                        drawFailures[k] = e;
-                    }
-                }
-                return null;
-            });
-        }
-        Shards.run(pieces);
         for (int k = 0; k < n; k++) {
             Sample s = stepped.get(k);
             if (active.get(s.request.sampleId()) != s) {
@@ -240,10 +217,7 @@ public final class GenerationEngine implements AutoCloseable {
             SampleRequest r = s.request;
             FinishReason reason;
             try {
-                if (drawFailures[k] != null) {
-                    throw drawFailures[k];
-                }
-                Sampler.Draw d = draws[k];
+                Sampler.Draw d = draws.get(k);
                 s.append(d.token(), d.logprob(), versionOf[k]);
                 if (s.firstTokenAt < 0) {
                     s.firstTokenAt = System.nanoTime();
@@ -714,8 +688,8 @@ public final class GenerationEngine implements AutoCloseable {
             used--;
         }
 
-        /** One decode step over slots 0..used-1 under this lane's policy; null when the lane is empty. */
-        float[] decode() {
+        /** One decode step over slots 0..used-1 under this lane's policy, rows to {@code ready}; null when empty. */
+        float[] decode(KvCache.RowsReady ready) {
             if (used == 0) {
                 return null;
             }
@@ -725,7 +699,69 @@ public final class GenerationEngine implements AutoCloseable {
                 tokens[i] = slots[i].pending;
                 positions[i] = slots[i].cached;
             }
-            return cache.decode(policy, tokens, positions);
+            return cache.decode(policy, tokens, positions, ready);
+        }
+    }
+
+    /**
+     * One step's draws, indexed like the step's samples. {@link #of} gives a lane's decode the callback that draws
+     * every sample whose rows all lie in a finished range; {@link #drawIfMissing} draws the rest afterwards. A draw
+     * that throws (a NaN logit, say) is kept and rethrown by {@link #get}, which finishes that sample only.
+     */
+    private static final class Draws {
+        private final List<Sample> samples;
+        private final int vocab;
+        private final Sampler.Draw[] draws;
+        private final RuntimeException[] failures;
+
+        Draws(List<Sample> samples, int vocab) {
+            this.samples = samples;
+            this.vocab = vocab;
+            this.draws = new Sampler.Draw[samples.size()];
+            this.failures = new RuntimeException[samples.size()];
+        }
+
+        KvCache.RowsReady of(Lane lane) {
+            int[] sampleAt = new int[lane.slots.length]; // conditional slot -> index of its sample in this step
+            Arrays.fill(sampleAt, -1);
+            for (int k = 0; k < samples.size(); k++) {
+                if (samples.get(k).lane == lane) {
+                    sampleAt[samples.get(k).cond.slot] = k;
+                }
+            }
+            return (logits, from, to) -> {
+                for (int row = from; row < to; row++) {
+                    int k = sampleAt[row];
+                    Seq uncond = k < 0 ? null : samples.get(k).uncond;
+                    if (k >= 0 && (uncond == null || (uncond.slot >= from && uncond.slot < to))) {
+                        draw(k, logits);
+                    }
+                }
+            };
+        }
+
+        void drawIfMissing(int k, float[] logits) {
+            if (draws[k] == null && failures[k] == null) {
+                draw(k, logits);
+            }
+        }
+
+        Sampler.Draw get(int k) {
+            if (failures[k] != null) {
+                throw failures[k];
+            }
+            return draws[k];
+        }
+
+        private void draw(int k, float[] logits) {
+            Sample s = samples.get(k);
+            try {
+                draws[k] = Sampler.sample(logits, s.cond.slot * vocab, s.uncond == null ? null : logits,
+                        s.uncond == null ? 0 : s.uncond.slot * vocab, vocab, s.request.sampling(), s.request.grammar(),
+                        s.count);
+            } catch (RuntimeException e) {
+                failures[k] = e;
+            }
         }
     }
 

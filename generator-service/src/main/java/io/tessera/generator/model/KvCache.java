@@ -146,30 +146,43 @@ public final class KvCache implements AutoCloseable {
         }
     }
 
+    /** Receives rows {@code from .. to-1} of a decode step's logits once they are in, on the thread that computed them. */
+    @FunctionalInterface
+    public interface RowsReady {
+        void accept(float[] logits, int from, int to);
+    }
+
     /** One decode step, gradient tracking off: see {@link Transformer#decode}. Result (n, vocab) as floats, row-major. */
     public float[] decode(Policy policy, int[] tokens, int[] positions) {
+        return decode(policy, tokens, positions, (logits, from, to) -> { });
+    }
+
+    /**
+     * As {@link #decode(Policy, int[], int[])}; each row range, once its logits are in, goes to {@code ready} on the
+     * thread that computed it, so a caller can start on those rows while other ranges still decode. Returns when
+     * every range is in and every {@code ready} call has returned.
+     */
+    public float[] decode(Policy policy, int[] tokens, int[] positions, RowsReady ready) {
         if (tokens.length != positions.length || tokens.length == 0 || tokens.length > slots) {
             throw new IllegalArgumentException("decode needs 1.." + slots + " tokens with one position each, got "
                     + tokens.length + " tokens and " + positions.length + " positions");
         }
         int n = tokens.length;
+        int vocab = config.vocabSize();
+        float[] logits = new float[n * vocab];
         int shards = Shards.count(n, maxShards);
-        List<Callable<float[]>> pieces = new ArrayList<>(shards);
+        List<Callable<Void>> pieces = new ArrayList<>(shards);
         for (int i = 0; i < shards; i++) {
             int from = Shards.start(i, shards, n), to = Shards.start(i + 1, shards, n);
-            pieces.add(() -> decodeRows(policy, from, Arrays.copyOfRange(tokens, from, to),
-                    Arrays.copyOfRange(positions, from, to)));
+            pieces.add(() -> {
+                float[] part = decodeRows(policy, from, Arrays.copyOfRange(tokens, from, to),
+                        Arrays.copyOfRange(positions, from, to));
+                System.arraycopy(part, 0, logits, from * vocab, part.length);
+                ready.accept(logits, from, to);
+                return null;
+            });
         }
-        List<float[]> parts = Shards.run(pieces);
-        if (parts.size() == 1) {
-            return parts.get(0);
-        }
-        float[] logits = new float[n * config.vocabSize()];
-        int at = 0;
-        for (float[] part : parts) {
-            System.arraycopy(part, 0, logits, at, part.length);
-            at += part.length;
-        }
+        Shards.run(pieces);
         return logits;
     }
 
