@@ -31,7 +31,10 @@ public final class KvCache implements AutoCloseable {
         this(policy, slots, maxLen, 1);
     }
 
-    /** @param maxShards most row ranges a batched step runs as at once (1: the calling thread only) */
+    /**
+     * @param maxShards most row ranges a batched step runs as at once (1: the calling thread only); on a GPU always
+     *                  1, since the device already runs the rows in parallel
+     */
     public KvCache(Policy policy, int slots, int maxLen, int maxShards) {
         this.config = policy.config();
         if (slots < 1) {
@@ -45,7 +48,7 @@ public final class KvCache implements AutoCloseable {
         }
         this.slots = slots;
         this.maxLen = maxLen;
-        this.maxShards = maxShards;
+        this.maxShards = policy.device().isGpu() ? 1 : maxShards;
         this.manager = NDManager.newBaseManager(policy.device(), ComputeDevice.ENGINE);
         Shape shape = new Shape(slots, config.heads(), maxLen, config.headDim());
         keys = new NDArray[config.layers()];
