@@ -46,7 +46,8 @@ public final class EngineBenchmark {
                         + "%d requests x (%d prefix + %d new tokens), %d cores, steps in up to %d row ranges at once "
                         + "(>= %d rows each), median of %d timed passes per batch size, GLIBC_TUNABLES %s%n",
                 cfg.dim(), cfg.layers(), cfg.heads(), vocab, cfg.parameterCount(), requests, prefixLen, newTokens,
-                Runtime.getRuntime().availableProcessors(), EngineConfig.DEFAULT.decodeShards(), Shards.MIN_ROWS, repeats,
+                Runtime.getRuntime().availableProcessors(), EngineConfig.DEFAULT.decodeShards(), Shards.MIN_ROWS,
+                repeats,
                 System.getenv("GLIBC_TUNABLES") == null ? "unset" : "set");
         List<SampleRequest> reqs = new ArrayList<>();
         SplittableRandom rnd = new SplittableRandom(seed);
@@ -116,7 +117,8 @@ public final class EngineBenchmark {
         for (int i = 0; i < repeats; i++) {
             Result r = measure(policy, reqs, batch, maxSeq);
             if (!passes.isEmpty() && !sameTokens(passes.get(0), r)) {
-                throw new IllegalStateException("batch " + batch + ": two passes over the same requests gave different tokens");
+                throw new IllegalStateException(
+                        "batch " + batch + ": two passes over the same requests gave different tokens");
             }
             passes.add(r);
         }

@@ -2,7 +2,6 @@ package io.tessera.generator.engine;
 
 import io.tessera.generator.model.KvCache;
 import io.tessera.generator.model.Policy;
-import io.tessera.generator.model.Shards;
 import io.tessera.generator.sampling.Sampler;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -12,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,7 +82,7 @@ public final class GenerationEngine implements AutoCloseable {
         Objects.requireNonNull(policy, "policy");
         this.config = Objects.requireNonNull(config, "config");
         this.maxLen = Math.min(config.maxSequenceLength(), policy.config().maxSeqLen());
-        this.current = new Lane(policy, new KvCache(policy, config.maxBatch(), maxLen, config.decodeShards()), config.maxBatch());
+        this.current = new Lane(policy, newLaneCache(policy), config.maxBatch());
     }
 
     public Admission submit(SampleRequest request, TokenListener listener) {
@@ -518,7 +516,7 @@ public final class GenerationEngine implements AutoCloseable {
             return;
         }
         draining = current;
-        KvCache cache = spare != null ? spare : new KvCache(next, config.maxBatch(), maxLen, config.decodeShards());
+        KvCache cache = spare != null ? spare : newLaneCache(next);
         spare = null;
         current = new Lane(next, cache, config.maxBatch());
     }
@@ -537,7 +535,7 @@ public final class GenerationEngine implements AutoCloseable {
         if (!old.config().equals(current.policy.config())) {
             throw new IllegalArgumentException("the draining policy has another model config: " + old.config().id());
         }
-        KvCache cache = spare != null ? spare : new KvCache(old, config.maxBatch(), maxLen, config.decodeShards());
+        KvCache cache = spare != null ? spare : newLaneCache(old);
         spare = null;
         draining = new Lane(old, cache, config.maxBatch());
     }

@@ -149,7 +149,7 @@ public final class KvCache implements AutoCloseable {
         }
     }
 
-    /** Receives rows {@code from .. to-1} of a decode step's logits once they are in, on the thread that computed them. */
+    /** Takes rows {@code from .. to-1} of a decode step's logits once they are in, on the thread that computed them. */
     @FunctionalInterface
     public interface RowsReady {
         void accept(float[] logits, int from, int to);
@@ -189,7 +189,7 @@ public final class KvCache implements AutoCloseable {
         return logits;
     }
 
-    /** Slots {@code first ..} read {@code tokens} at {@code positions}, on the calling thread (a {@link Shards#run} piece). */
+    /** Slots {@code first ..} read {@code tokens} at {@code positions}, on this thread (a {@link Shards#run} piece). */
     private float[] decodeRows(Policy policy, int first, int[] tokens, int[] positions) {
         try (NDManager step = manager.newSubManager()) {
             return Transformer.decode(policy, this, first, tokens, positions, step).toFloatArray();

@@ -63,7 +63,8 @@ class ShardsTest {
                     slowDone.set(true);
                     return 1;
                 });
-        assertThatThrownBy(() -> Shards.run(pieces)).isInstanceOf(IllegalArgumentException.class).hasMessage("bad rows");
+        assertThatThrownBy(() -> Shards.run(pieces))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("bad rows");
         assertThat(slowDone).as("the caller returns only when no piece still runs").isTrue();
     }
 }
