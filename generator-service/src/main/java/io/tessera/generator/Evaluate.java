@@ -24,12 +24,16 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * {@code bin/tessera eval}: how well a model follows prompts, judged by the world's {@link Detector}.
@@ -59,10 +63,13 @@ public final class Evaluate {
      * @param frames        frames per clip
      * @param sampling      how tokens are drawn (the seed is varied per clip)
      */
-    record Options(Path modelDir, int clipsPerSplit, int frames, SamplingConfig sampling, int guidedFrames) {
+    record Options(Path modelDir, int clipsPerSplit, int frames, SamplingConfig sampling, int guidedFrames,
+            int offset, Set<Task> tasks) {
         static Options parse(String[] args) {
             Path model = null;
             int clips = 24;
+            int offset = 0;
+            Set<Task> tasks = EnumSet.allOf(Task.class);
             int frames = 16;
             float temperature = SamplingDefaults.TEMPERATURE;
             int topK = SamplingDefaults.TOP_K;
@@ -80,8 +87,11 @@ public final class Evaluate {
                     case "--top-p" -> topP = Float.parseFloat(v);
                     case "--guidance" -> guidance = Float.parseFloat(v);
                     case "--guided-frames" -> guidedFrames = Integer.parseInt(v);
+                    case "--offset" -> offset = Integer.parseInt(v);
+                    case "--tasks" -> tasks = parseTasks(v);
                     default -> throw new IllegalArgumentException("unknown option " + args[i] + "; known: --model DIR"
-                            + " --clips N --frames N --temperature T --top-k K --top-p P --guidance S --guided-frames N");
+                            + " --clips N --offset N --tasks LIST --frames N --temperature T --top-k K --top-p P"
+                            + " --guidance S --guided-frames N");
                 }
                 i++;
             }
@@ -91,8 +101,31 @@ public final class Evaluate {
             if (guidedFrames < 0) {
                 throw new IllegalArgumentException("--guided-frames must be >= 0 (0: every frame), got " + guidedFrames);
             }
+            if (offset < 0) {
+                throw new IllegalArgumentException("--offset must be >= 0, got " + offset);
+            }
             return new Options(model, clips, frames, new SamplingConfig(temperature, topK, topP, guidance, 0L),
-                    guidedFrames);
+                    guidedFrames, offset, tasks);
+        }
+
+        /** {@code text-to-video,image-to-video} or the enum names; text-to-video (the headline) must be among them. */
+        static Set<Task> parseTasks(String list) {
+            Set<Task> tasks = EnumSet.noneOf(Task.class);
+            for (String name : list.split(",")) {
+                String key = name.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+                try {
+                    tasks.add(Task.valueOf(key));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--tasks: unknown task '" + name.trim() + "'; known: "
+                            + Arrays.stream(Task.values()).map(t -> t.name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                                    .collect(Collectors.joining(", ")), e);
+                }
+            }
+            if (!tasks.contains(Task.TEXT_TO_VIDEO)) {
+                throw new IllegalArgumentException("--tasks must include text-to-video: its held-out adherence is the"
+                        + " last line's figure");
+            }
+            return tasks;
         }
     }
 
@@ -164,22 +197,23 @@ public final class Evaluate {
         Map<Split, List<Clip>> clips = new EnumMap<>(Split.class);
         for (Split split : new Split[] {Split.HELD_OUT, Split.TRAIN}) {
             List<Clip> list = new ArrayList<>();
-            for (int i = 0; i < options.clipsPerSplit(); i++) {
+            for (int i = options.offset(); i < options.offset() + options.clipsPerSplit(); i++) {
                 long seed = SEED_BASE + (split == Split.HELD_OUT ? 0 : 100_000) + i;
                 list.add(ClipRenderer.render(ClipSpec.random(seed, split, options.frames())));
             }
             clips.put(split, list);
         }
-        out.printf("evaluating model %s on %d held-out and %d training clips of %d frames, 4 tasks, %s, guided frames %s%n",
-                generator.modelId(), options.clipsPerSplit(), options.clipsPerSplit(), options.frames(),
-                options.sampling(), options.guidedFrames() == 0 ? "all" : options.guidedFrames());
+        out.printf("evaluating model %s on %d held-out and %d training clips (from clip %d) of %d frames, tasks %s, %s,"
+                + " guided frames %s%n", generator.modelId(), options.clipsPerSplit(), options.clipsPerSplit(),
+                options.offset(), options.frames(), options.tasks(), options.sampling(),
+                options.guidedFrames() == 0 ? "all" : options.guidedFrames());
 
         Map<String, Job> jobs = new HashMap<>();
         for (var e : clips.entrySet()) {
             for (int i = 0; i < e.getValue().size(); i++) {
                 Clip clip = e.getValue().get(i);
                 SamplingConfig sampling = options.sampling().withSeed(clip.spec().seed());
-                for (Task task : Task.values()) {
+                for (Task task : options.tasks()) {
                     String id = e.getKey() + "/" + task + "/" + i;
                     SamplingConfig forTask = sampling.withGuidedTokens(
                             options.guidedFrames() * generator.layout().generatedTokensPerFrame(task));
@@ -190,6 +224,7 @@ public final class Evaluate {
         generateAll(generator, jobs);
 
         Map<Split, Map<Task, Scores>> scores = new EnumMap<>(Split.class);
+        CombinationBreakdown heldOut = new CombinationBreakdown();
         for (Job job : jobs.values()) {
             DecodedClip decoded = generator.decode(job.task, job.tokens.stream().mapToInt(Integer::intValue).toArray());
             DetectionReport report = job.task == Task.VIDEO_TO_AUDIO
@@ -200,18 +235,23 @@ public final class Evaluate {
                     ? Detector.detect(decoded.frames().subList(0, EARLY_FRAMES), null, job.clip.prompt()) : null;
             scores.computeIfAbsent(job.split, s -> new EnumMap<>(Task.class))
                     .computeIfAbsent(job.task, t -> new Scores()).add(report, firstFrames);
+            if (job.split == Split.HELD_OUT && job.task == Task.TEXT_TO_VIDEO) {
+                heldOut.add(report);
+            }
         }
 
         out.println();
         out.println("split      task                 adherence  first " + EARLY_FRAMES
                 + "  found  colour shape   motion extra  tones   clicks");
         for (Split split : scores.keySet()) {
-            for (Task task : Task.values()) {
+            for (Task task : options.tasks()) {
                 Scores s = scores.get(split).get(task);
                 String row = s.row(task != Task.VIDEO_TO_AUDIO);
                 out.printf(Locale.ROOT, "%-10s %-20s %s%n", split, task, row);
             }
         }
+        out.println();
+        heldOut.print(out);
         double[] roundTrip = tokenizerRoundTrip(generator, clips.get(Split.HELD_OUT));
         out.printf(Locale.ROOT, "%ntokenizers on held-out clips: video PSNR %.2f dB, audio log-spectral distance %.3f dB,"
                 + " detector adherence after round trip %.3f%n", roundTrip[0], roundTrip[1], roundTrip[2]);

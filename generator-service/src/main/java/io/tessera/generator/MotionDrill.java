@@ -54,6 +54,7 @@ public final class MotionDrill implements SequenceSource {
     private final int drillBatches;
     private final boolean colourPairs;
     private final boolean eitherObject;
+    private final boolean underspecifiedFromImage;
 
     /** @param drillBatches drill batches after each full-mix batch (0 gives the plain mix) */
     public MotionDrill(TrainingMix mix, int drillBatches) {
@@ -74,6 +75,18 @@ public final class MotionDrill implements SequenceSource {
      *                     above exactly
      */
     public MotionDrill(TrainingMix mix, int drillBatches, boolean colourPairs, boolean eitherObject) {
+        this(mix, drillBatches, colourPairs, eitherObject, false);
+    }
+
+    /**
+     * @param underspecifiedFromImage a pair whose prompts leave the colour or the shape out is always image-to-video:
+     *                                the first frame shows what the prompt does not say, so the drill never asks the
+     *                                model to choose it. A text-to-video row with "a circle moving right" teaches
+     *                                the colours that circles moving right have in training, which is the held-out
+     *                                combinations' exclusion itself; false gives the drill above exactly
+     */
+    public MotionDrill(TrainingMix mix, int drillBatches, boolean colourPairs, boolean eitherObject,
+            boolean underspecifiedFromImage) {
         if (drillBatches < 0) {
             throw new IllegalArgumentException("drillBatches must be >= 0, got " + drillBatches);
         }
@@ -81,6 +94,7 @@ public final class MotionDrill implements SequenceSource {
         this.drillBatches = drillBatches;
         this.colourPairs = colourPairs;
         this.eitherObject = eitherObject;
+        this.underspecifiedFromImage = underspecifiedFromImage;
     }
 
     /** Whether {@code step} is a drill step (the full mix runs on every {@code drillBatches + 1}-th step). */
@@ -126,6 +140,9 @@ public final class MotionDrill implements SequenceSource {
             spec = twin != null ? twin : ClipSpec.random(rnd.nextLong(), Split.TRAIN, DRILL_FRAMES);
         }
         String prompt = underspecified ? underspecified(spec, new SplittableRandom(formSeed)) : spec.prompt();
+        if (underspecified && underspecifiedFromImage) {
+            task = Task.IMAGE_TO_VIDEO;
+        }
         return mix.sequence(task, ClipRenderer.render(spec), prompt, drop, 1);
     }
 

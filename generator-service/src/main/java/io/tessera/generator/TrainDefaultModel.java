@@ -23,9 +23,10 @@ import java.util.List;
  * it goes and resuming from the latest checkpoint when run again, then writes the model directory.
  *
  * <pre>
- * train [--out DIR] [--install] [--init MODEL_DIR] [--motion-drill N [--colour-pairs] [--either-object]]
+ * train [--out DIR] [--install] [--init MODEL_DIR] [--motion-drill N [--colour-pairs] [--either-object]
+ *       [--underspecified-from-image]]
  *       [--additive-video]
- *       [--context-noise R]
+ *       [--context-noise R] [--dropout P]
  *       [pretrainer options: --steps --batch --seq-len --lr --seed --checkpoint-dir --checkpoint-every --log-every
  *        --warmup --weight-decay --grad-clip]
  * </pre>
@@ -34,11 +35,13 @@ import java.util.List;
  * {@code --checkpoint-dir} still wins, so a fine-tuning run resumes like any other). {@code --motion-drill N}
  * puts N {@link MotionDrill} batches after each batch of the mix (default 0: the plain mix); {@code --colour-pairs}
  * makes every other minimal pair of the drill differ in colour instead of motion; {@code --either-object} lets a
- * pair of two-object clips vary the second object as well as the first.
+ * pair of two-object clips vary the second object as well as the first; {@code --underspecified-from-image} makes
+ * every pair whose prompts leave the colour or the shape out an image-to-video pair.
  * {@code --additive-video} keeps the embedding of every painted video code the sum of a mask part and a colour
  * part ({@link AdditiveCodes}), so what is learned about a shape's motion in one colour holds in the others.
  * {@code --context-noise R} corrupts the generated video tokens the model reads at a per-row rate drawn in
  * [0, R], the targets staying clean ({@link ContextNoise}), so that it learns to repair its history.
+ * {@code --dropout P} trains with residual dropout at rate P ({@link Pretrainer#withDropout}; default 0, none).
  *
  * {@code --install} copies the result's {@code model.properties} and {@code weights.bin} into the
  * module's resources ({@value #RESOURCES}), which is how the shipped default model is produced.
@@ -57,9 +60,11 @@ public final class TrainDefaultModel {
         Path init = null;
         int drill = 0;
         boolean additive = false;
-        double noise = 0;
+        float noise = 0;
         boolean colourPairs = false;
         boolean eitherObject = false;
+        boolean underspecifiedFromImage = false;
+        float dropout = 0f;
         List<String> rest = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -68,9 +73,11 @@ public final class TrainDefaultModel {
                 case "--init" -> init = Path.of(args[++i]);
                 case "--motion-drill" -> drill = parseDrill(args[++i]);
                 case "--additive-video" -> additive = true;
-                case "--context-noise" -> noise = parseNoise(args[++i]);
+                case "--context-noise" -> noise = parseRate("--context-noise", args[++i]);
                 case "--colour-pairs" -> colourPairs = true;
                 case "--either-object" -> eitherObject = true;
+                case "--underspecified-from-image" -> underspecifiedFromImage = true;
+                case "--dropout" -> dropout = parseRate("--dropout", args[++i]);
                 default -> rest.add(args[i]);
             }
         }
@@ -81,21 +88,23 @@ public final class TrainDefaultModel {
                 TrainOptions.defaults(DEFAULT_CHECKPOINTS));
         TrainOptions options = TrainOptions.parse(rest.toArray(String[]::new), base);
         MotionDrill drilled = new MotionDrill(new TrainingMix(tokenizers, options.seed()), drill, colourPairs,
-                eitherObject);
+                eitherObject, underspecifiedFromImage);
         SequenceSource source = noise == 0 ? drilled : ContextNoise.overVideo(drilled, noise, tokenizers);
         AdditiveCodes videoCodes = additive ? additiveVideoCodes(tokenizers) : null;
         System.out.printf("training the default model: %s, %d steps of %d x %d tokens%s%s%s, from %s, checkpoints in %s%n",
                 Generator.defaultModelConfig(tokenizers), options.steps(), options.batch(), options.seqLen(),
                 drill == 0 ? "" : ", " + drill + " motion-drill batches after each"
                         + (colourPairs ? " (half the pairs colour pairs)" : "")
-                        + (eitherObject ? " (pairs vary either object)" : ""),
+                        + (eitherObject ? " (pairs vary either object)" : "")
+                        + (underspecifiedFromImage ? " (underspecified pairs image-to-video)" : ""),
                 noise == 0 ? "" : ", generated video history corrupted at up to " + noise + " per token",
                 videoCodes == null ? "" : ", video codes kept additive (mask + colour, " + videoCodes + ")",
                 init == null ? "random weights" : init.toAbsolutePath(), options.checkpointDir().toAbsolutePath());
         long started = System.nanoTime();
         ModelConfig config = Generator.defaultModelConfig(tokenizers);
         try (Policy initial = init == null ? Policy.randomInit(config, options.seed()) : Policy.load(init, config);
-                Policy trained = new Pretrainer(options, source, videoCodes).train(initial, System.out)) {
+                Policy trained = new Pretrainer(options, source, videoCodes).withDropout(dropout)
+                        .train(initial, System.out)) {
             trained.save(out);
             System.out.printf("model written to %s after %.1f min%n", out.toAbsolutePath(),
                     (System.nanoTime() - started) / 6e10);
@@ -111,16 +120,17 @@ public final class TrainDefaultModel {
         return new AdditiveCodes(vocabulary.video(1), tokenizers.video().masks(), tokenizers.video().colours());
     }
 
-    private static double parseNoise(String v) {
+    /** A rate in [0, 1) for {@code flag}, or a message naming the flag. */
+    private static float parseRate(String flag, String v) {
         try {
-            double r = Double.parseDouble(v);
+            float r = Float.parseFloat(v);
             if (r >= 0 && r < 1) {
                 return r;
             }
         } catch (NumberFormatException e) {
             // fall through to the message below
         }
-        throw new IllegalArgumentException("--context-noise must be a rate in [0, 1), got " + v);
+        throw new IllegalArgumentException(flag + " must be a rate in [0, 1), got " + v);
     }
 
     private static int parseDrill(String v) {

@@ -163,6 +163,44 @@ class MotionDrillTest {
         }
     }
 
+    /** With the option, underspecified pairs are image-to-video; fully specified rows are the drill's, row for row. */
+    @Test
+    void underspecifiedFromImageNeverAsksTheModelToChooseWhatThePromptLeavesOut() {
+        MotionDrill plain = new MotionDrill(mix, 1, true, true);
+        MotionDrill fromImage = new MotionDrill(mix, 1, true, true, true);
+        int underspecified = 0;
+        int textToVideo = 0;
+        for (long i = 0; i < 200; i++) {
+            TrainingSequence a = plain.drillSequence(5, i);
+            TrainingSequence b = fromImage.drillSequence(5, i);
+            assertThat(b.prompt()).isEqualTo(a.prompt());
+            boolean full = a.prompt().equals(full(a.prompt()));
+            if (!full) {
+                underspecified++;
+                assertThat(b.task()).as("%s", b.prompt()).isEqualTo(Task.IMAGE_TO_VIDEO);
+            } else {
+                textToVideo += b.task() == Task.TEXT_TO_VIDEO ? 1 : 0;
+                assertThat(b.tokens()).isEqualTo(a.tokens());
+            }
+        }
+        assertThat(underspecified).isGreaterThan(60);
+        assertThat(textToVideo).as("fully specified pairs keep their text-to-video rows").isGreaterThan(20);
+    }
+
+    /** The prompt itself when every object phrase names a colour and a shape, else a marker that never equals it. */
+    private static String full(String prompt) {
+        for (String phrase : prompt.split(" and ")) {
+            if (phrase.contains(" object")) {
+                return "";
+            }
+            String[] words = phrase.split(" ");
+            if (words.length < 5) { // "a circle moving left": no colour
+                return "";
+            }
+        }
+        return prompt;
+    }
+
     @Test
     void aMotionTwinOfTheSecondObjectKeepsTheFirstAsItIs() {
         int twins = 0;

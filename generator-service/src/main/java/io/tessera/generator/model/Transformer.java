@@ -39,11 +39,29 @@ public final class Transformer {
      * @return logits (batch, T, vocabSize) on {@code step}
      */
     public static NDArray forward(Policy policy, NDArray tokens, NDManager step) {
-        return forward(policy, tokens, step, null, null);
+        return forward(policy, tokens, step, null, null, 0f);
+    }
+
+    /**
+     * As {@link #forward(Policy, NDArray, NDManager)} for training with residual dropout: the embedding and every
+     * block's attention and MLP outputs are zeroed at rate {@code dropout} and the rest scaled by
+     * {@code 1 / (1 - dropout)} before they join the residual stream (GPT-2's embd and resid dropout). The masks
+     * come from the engine's random generator; seed it per step for a reproducible run.
+     */
+    public static NDArray forward(Policy policy, NDArray tokens, NDManager step, float dropout) {
+        if (!(dropout >= 0f && dropout < 1f)) {
+            throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+        }
+        return forward(policy, tokens, step, null, null, dropout);
     }
 
     /** As {@link #forward(Policy, NDArray, NDManager)}; if {@code cache != null} also writes row b's K, V into slot {@code slots[b]}. */
     static NDArray forward(Policy policy, NDArray tokens, NDManager step, KvCache cache, NDArray slots) {
+        return forward(policy, tokens, step, cache, slots, 0f);
+    }
+
+    private static NDArray forward(Policy policy, NDArray tokens, NDManager step, KvCache cache, NDArray slots,
+            float dropout) {
         ModelConfig c = policy.config();
         Weights w = policy.weights();
         Rope rope = policy.rope();
@@ -58,7 +76,8 @@ public final class Transformer {
         NDArray sin = own(rope.sin.get("0:{}", T), step); // (T, 3, 1, hd)
         NDArray mask = causalMask(step, T); // (T, T)
 
-        NDArray x = Embedding.embedding(ids, w.tokenEmbedding, SparseFormat.DENSE).singletonOrThrow(); // (B, T, D)
+        NDArray x = drop(Embedding.embedding(ids, w.tokenEmbedding, SparseFormat.DENSE).singletonOrThrow(),
+                dropout, step); // (B, T, D)
         for (int l = 0; l < c.layers(); l++) {
             // attention: x += Wo * softmax(q k^T / sqrt(hd) + mask) v
             NDArray h = rmsNorm(x, w.attnNorm[l]); // (B, T, D)
@@ -76,9 +95,9 @@ public final class Transformer {
             }
             NDArray att = q.matMul(k.transpose(0, 1, 3, 2)).add(mask).softmax(-1); // (B, H, T, T)
             NDArray o = att.matMul(v).transpose(0, 2, 1, 3).reshape(B, T, D); // (B, T, D)
-            x = x.add(o.matMul(w.wo[l]));
+            x = x.add(drop(o.matMul(w.wo[l]), dropout, step));
             // MLP: x += W2 (silu(x W1) * x W3)
-            x = x.add(swiGlu(rmsNorm(x, w.ffnNorm[l]), w.w13[l], w.w2[l], c.ffnHidden()));
+            x = x.add(drop(swiGlu(rmsNorm(x, w.ffnNorm[l]), w.w13[l], w.w2[l], c.ffnHidden()), dropout, step));
         }
         if (cache != null) {
             return null; // prefill only fills the cache; the caller decodes the next token
@@ -151,6 +170,15 @@ public final class Transformer {
     }
 
     /** x * rsqrt(mean(x^2) + eps) * gain, over the last axis. */
+    /** Inverted dropout: each element zeroed with probability {@code p}, the others scaled by {@code 1 / (1 - p)}. */
+    private static NDArray drop(NDArray x, float p, NDManager step) {
+        if (p == 0f) {
+            return x;
+        }
+        NDArray keep = step.randomUniform(0f, 1f, x.getShape()).gte(p).toType(x.getDataType(), false);
+        return x.mul(keep).div(1f - p);
+    }
+
     private static NDArray rmsNorm(NDArray x, NDArray gain) {
         NDArray ms = x.square().mean(new int[] {-1}, true);
         return x.mul(ms.add(NORM_EPS).pow(-0.5f)).mul(gain);

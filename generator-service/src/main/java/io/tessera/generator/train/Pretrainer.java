@@ -57,6 +57,8 @@ public final class Pretrainer {
     private final SequenceSource source;
     /** Kept additive after every update (and at the start), or null. */
     private final AdditiveCodes additive;
+    /** Residual dropout rate while training ({@link Transformer#forward(Policy, NDArray, NDManager, float)}). */
+    private float dropout;
     private float lastLoss = Float.NaN;
     private long skippedSteps;
 
@@ -72,6 +74,18 @@ public final class Pretrainer {
         this.options = options;
         this.source = source;
         this.additive = additive;
+    }
+
+    /**
+     * Trains with residual dropout at this rate (0, the default, is none). The masks of step n come from the engine's
+     * generator seeded with (seed, n), so a resumed run draws the same masks as an uninterrupted one.
+     */
+    public Pretrainer withDropout(float rate) {
+        if (!(rate >= 0f && rate < 1f)) {
+            throw new IllegalArgumentException("--dropout must be a rate in [0, 1), got " + rate);
+        }
+        this.dropout = rate;
+        return this;
     }
 
     /** Mean loss of the last step run. */
@@ -160,7 +174,10 @@ public final class Pretrainer {
                     NDArray[] xyw = tensors(batch, sm, weightSum, realInputs);
                     NDArray loss;
                     try (GradientCollector gc = engine.newGradientCollector()) {
-                        NDArray logits = Transformer.forward(policy, xyw[0], sm); // (B, T, V)
+                        if (dropout > 0f) {
+                            engine.setRandomSeed(Long.hashCode(options.seed() * 1_000_003L + step));
+                        }
+                        NDArray logits = Transformer.forward(policy, xyw[0], sm, dropout); // (B, T, V)
                         NDArray logp = logits.logSoftmax(2);
                         NDArray picked = logp.gather(xyw[1].expandDims(2), 2).squeeze(2); // (B, T)
                         // weighted mean of -log p(target); where() keeps a 0-weight -inf from becoming NaN

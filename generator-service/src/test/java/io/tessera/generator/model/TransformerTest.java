@@ -131,6 +131,23 @@ class TransformerTest {
         }
     }
 
+    /** Dropout 0 is the plain forward; a positive rate changes the logits, reproducibly for one engine seed. */
+    @Test
+    void residualDropoutIsOffAtZeroAndSeededOtherwise() {
+        try (Policy p = Policy.randomInit(TinyModels.TINY, 1); NDManager m = NDManager.newBaseManager()) {
+            NDArray ids = m.create(new long[] {3, 1, 4, 1, 5, 9, 2, 6}, new Shape(1, 8));
+            float[] plain = Transformer.forward(p, ids, m).toFloatArray();
+            assertThat(Transformer.forward(p, ids, m, 0f).toFloatArray()).containsExactly(plain);
+            ai.djl.engine.Engine engine = ai.djl.engine.Engine.getEngine(ComputeDevice.ENGINE);
+            engine.setRandomSeed(7);
+            float[] dropped = Transformer.forward(p, ids, m, 0.3f).toFloatArray();
+            engine.setRandomSeed(7);
+            assertThat(Transformer.forward(p, ids, m, 0.3f).toFloatArray()).containsExactly(dropped);
+            assertThat(dropped).isNotEqualTo(plain);
+            assertThatThrownBy(() -> Transformer.forward(p, ids, m, 1f)).hasMessageContaining("dropout");
+        }
+    }
+
     static int[] toArray(List<Integer> l) {
         return l.stream().mapToInt(Integer::intValue).toArray();
     }

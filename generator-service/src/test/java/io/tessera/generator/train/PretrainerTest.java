@@ -133,18 +133,30 @@ class PretrainerTest {
 
     @Test
     void resumeContinuesFromTheCheckpointStepAndMatchesAnUninterruptedRun() {
+        assertResumeMatchesAnUninterruptedRun(dir.resolve("plain"), 0f);
+    }
+
+    @Test
+    void withDropoutAResumedRunDrawsTheSameMasksAsAnUninterruptedOne() {
+        assertResumeMatchesAnUninterruptedRun(dir.resolve("dropout"), 0.2f);
+        assertThatThrownBy(() -> new Pretrainer(options(dir, 1), COUNTING).withDropout(1f))
+                .hasMessageContaining("--dropout");
+    }
+
+    private static void assertResumeMatchesAnUninterruptedRun(Path dir, float dropout) {
         PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        Pretrainer straight = new Pretrainer(options(dir.resolve("straight"), 14), COUNTING);
+        Pretrainer straight = new Pretrainer(options(dir.resolve("straight"), 14), COUNTING).withDropout(dropout);
         byte[] expected;
         try (Policy p = straight.train(Policy.randomInit(TINY, 1), out)) {
             expected = p.toBytes();
         }
         Path ckpt = dir.resolve("interrupted");
-        new Pretrainer(options(ckpt, 14), COUNTING).train(Policy.randomInit(TINY, 1), out, 10).close(); // interrupted at 10
+        new Pretrainer(options(ckpt, 14), COUNTING).withDropout(dropout).train(Policy.randomInit(TINY, 1), out, 10)
+                .close(); // interrupted at 10
         assertThat(Pretrainer.latestCheckpointStep(ckpt)).isEqualTo(10);
 
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        Pretrainer resumed = new Pretrainer(options(ckpt, 14), COUNTING);
+        Pretrainer resumed = new Pretrainer(options(ckpt, 14), COUNTING).withDropout(dropout);
         // the initial weights passed in are replaced by the checkpoint's
         try (Policy p = resumed.train(Policy.randomInit(TINY, 999), new PrintStream(log, true, StandardCharsets.UTF_8))) {
             assertThat(log.toString(StandardCharsets.UTF_8)).contains("at step 10").doesNotContain("step 5/14")
