@@ -1,5 +1,6 @@
 package io.tessera.deploy;
 
+import io.tessera.generator.Evaluate;
 import io.tessera.schemas.SamplingDefaults;
 import java.util.Arrays;
 import java.util.Map;
@@ -15,8 +16,9 @@ final class CommandHelp {
   private static final Map<String, String> USAGE = Map.ofEntries(
       Map.entry("train", """
           Usage: tessera train [--out DIR] [--install] [--init MODEL_DIR]
-                               [--motion-drill N [--colour-pairs] [--either-object]]
-                               [--additive-video] [--context-noise R] [options]
+                               [--motion-drill N [--colour-pairs] [--either-object]
+                               [--underspecified-from-image]]
+                               [--additive-video] [--context-noise R] [--dropout P] [options]
 
           Trains the default transformer on the world's training mix (all four tasks, classifier-free
           guidance dropout on the prompt) with the shipped tokenizers, on every core. Checkpoints as it goes;
@@ -33,6 +35,10 @@ final class CommandHelp {
             --colour-pairs         with --motion-drill: every other minimal pair differs in colour, not motion
             --either-object        with --motion-drill: a two-object pair varies the first or the second object
                                    (drawn per pair), not always the first
+            --underspecified-from-image
+                                   with --motion-drill: pairs whose prompts leave out a colour or a shape are
+                                   image-to-video, so the model is never asked to choose what is not said
+            --dropout P            residual dropout while training (default 0: off)
             --context-noise R      corrupt the generated video tokens the model reads at a per-row rate in
                                    [0, R], the targets staying clean (default 0: off)
             --additive-video       keep each painted video code's embedding and output column the sum of a
@@ -58,15 +64,17 @@ final class CommandHelp {
 
           Options:
             --model DIR            model directory (default: the shipped model)
-            --clips N              clips per split (default 24)
+            --clips N              clips per split (default %d)
+            --offset N             start at clip N of each split (default 0), to score other prompts
+            --tasks LIST           comma-separated tasks, text-to-video among them (default: all four)
             --frames N             frames per clip (default 16)
             --temperature T        (default %s)
             --top-k K              0 = off (default %d)
             --top-p P              (default %s)
             --guidance G           classifier-free guidance scale, 1 = off (default %s)
             --guided-frames N      guide only the first N generated frames, 0 = every frame (default 0)
-          """.formatted(SamplingDefaults.TEMPERATURE, SamplingDefaults.TOP_K, SamplingDefaults.TOP_P,
-              SamplingDefaults.GUIDANCE)),
+          """.formatted(Evaluate.DEFAULT_CLIPS, SamplingDefaults.TEMPERATURE, SamplingDefaults.TOP_K,
+              SamplingDefaults.TOP_P, SamplingDefaults.GUIDANCE)),
       Map.entry("rl", """
           Usage: tessera rl [--minutes M] [options]
 

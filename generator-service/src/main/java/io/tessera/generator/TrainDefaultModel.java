@@ -91,7 +91,7 @@ public final class TrainDefaultModel {
                 eitherObject, underspecifiedFromImage);
         SequenceSource source = noise == 0 ? drilled : ContextNoise.overVideo(drilled, noise, tokenizers);
         AdditiveCodes videoCodes = additive ? additiveVideoCodes(tokenizers) : null;
-        System.out.printf("training the default model: %s, %d steps of %d x %d tokens%s%s%s, from %s, checkpoints in %s%n",
+        System.out.printf("training the default model: %s, %d steps of %d x %d tokens%s%s%s%s, from %s, checkpoints in %s%n",
                 Generator.defaultModelConfig(tokenizers), options.steps(), options.batch(), options.seqLen(),
                 drill == 0 ? "" : ", " + drill + " motion-drill batches after each"
                         + (colourPairs ? " (half the pairs colour pairs)" : "")
@@ -99,6 +99,7 @@ public final class TrainDefaultModel {
                         + (underspecifiedFromImage ? " (underspecified pairs image-to-video)" : ""),
                 noise == 0 ? "" : ", generated video history corrupted at up to " + noise + " per token",
                 videoCodes == null ? "" : ", video codes kept additive (mask + colour, " + videoCodes + ")",
+                dropout == 0 ? "" : ", residual dropout " + dropout,
                 init == null ? "random weights" : init.toAbsolutePath(), options.checkpointDir().toAbsolutePath());
         long started = System.nanoTime();
         ModelConfig config = Generator.defaultModelConfig(tokenizers);

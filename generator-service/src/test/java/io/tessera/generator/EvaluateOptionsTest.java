@@ -12,7 +12,7 @@ class EvaluateOptionsTest {
     @Test
     void defaultsScoreEveryTaskOnTheFirstClips() {
         Evaluate.Options o = Evaluate.Options.parse(new String[0]);
-        assertThat(o.clipsPerSplit()).isEqualTo(24);
+        assertThat(o.clipsPerSplit()).isEqualTo(Evaluate.DEFAULT_CLIPS);
         assertThat(o.offset()).isZero();
         assertThat(o.tasks()).isEqualTo(EnumSet.allOf(Task.class));
     }
