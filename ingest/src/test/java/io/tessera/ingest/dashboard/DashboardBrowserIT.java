@@ -219,6 +219,9 @@ class DashboardBrowserIT {
         page.type("#frames", "1");
         page.type("#samples", "1");
         page.click("#submit");
+        // The figures poll with the new key can show its own 401 first: wait for the prompt's request itself to end,
+        // or the next click lands on a button still disabled by it and is lost.
+        page.waitFor("!document.getElementById('submit').disabled", PAGE, "the refused request to end");
         page.waitFor("document.getElementById('message').textContent.includes('401')", PAGE, "the 401 to be shown");
         assertThat(message()).contains("API key");
 
