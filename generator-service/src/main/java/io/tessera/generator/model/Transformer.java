@@ -169,7 +169,6 @@ public final class Transformer {
         return rmsNorm(x, w.finalNorm).matMul(w.output).reshape(n, c.vocabSize()); // (n, V)
     }
 
-    /** x * rsqrt(mean(x^2) + eps) * gain, over the last axis. */
     /** Inverted dropout: each element zeroed with probability {@code p}, the others scaled by {@code 1 / (1 - p)}. */
     private static NDArray drop(NDArray x, float p, NDManager step) {
         if (p == 0f) {
@@ -179,6 +178,7 @@ public final class Transformer {
         return x.mul(keep).div(1f - p);
     }
 
+    /** x * rsqrt(mean(x^2) + eps) * gain, over the last axis. */
     private static NDArray rmsNorm(NDArray x, NDArray gain) {
         NDArray ms = x.square().mean(new int[] {-1}, true);
         return x.mul(ms.add(NORM_EPS).pow(-0.5f)).mul(gain);
