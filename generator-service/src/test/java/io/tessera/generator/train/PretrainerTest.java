@@ -138,12 +138,15 @@ class PretrainerTest {
 
     @Test
     void withDropoutAResumedRunDrawsTheSameMasksAsAnUninterruptedOne() {
-        assertResumeMatchesAnUninterruptedRun(dir.resolve("dropout"), 0.2f);
+        byte[] dropped = assertResumeMatchesAnUninterruptedRun(dir.resolve("dropout"), 0.2f);
+        byte[] plain = assertResumeMatchesAnUninterruptedRun(dir.resolve("plain"), 0f);
+        assertThat(dropped).as("the trainer applies the dropout it is given").isNotEqualTo(plain);
         assertThatThrownBy(() -> new Pretrainer(options(dir, 1), COUNTING).withDropout(1f))
                 .hasMessageContaining("--dropout");
     }
 
-    private static void assertResumeMatchesAnUninterruptedRun(Path dir, float dropout) {
+    /** Returns the uninterrupted run's weights. */
+    private static byte[] assertResumeMatchesAnUninterruptedRun(Path dir, float dropout) {
         PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         Pretrainer straight = new Pretrainer(options(dir.resolve("straight"), 14), COUNTING).withDropout(dropout);
         byte[] expected;
@@ -177,6 +180,7 @@ class PretrainerTest {
         }
         assertThatThrownBy(() -> new Pretrainer(new TrainOptions(20, 8, 24, 1e-2f, 6L, ckpt, 5, 5, 3, 0.01f, 1.0f),
                 COUNTING).train(Policy.randomInit(TINY, 1), out)).hasMessageContaining("--seed 5");
+        return expected;
     }
 
     @Test
