@@ -139,6 +139,7 @@ public final class Evaluate {
     /** Mean of each score over the clips of one (split, task). */
     static final class Scores {
         double adherence;
+        double adherenceSquares; // sum of squared per-clip adherence, for the standard error
         double early; // adherence over the first EARLY_FRAMES generated frames only
         int earlyN;
         double tones;
@@ -157,6 +158,7 @@ public final class Evaluate {
                 earlyN++;
             }
             adherence += r.adherence();
+            adherenceSquares += r.adherence() * r.adherence();
             tones += r.toneAdherence();
             clicks += r.clickAlignment();
             n++;
@@ -187,6 +189,24 @@ public final class Evaluate {
         double meanAdherence() {
             return n == 0 ? 0 : adherence / n;
         }
+
+        /**
+         * Standard error of {@link #meanAdherence}: the sample standard deviation of the per-clip adherence over
+         * sqrt(n). One clip scores 0, 1/3, 2/3 or 1, so over 120 clips it is about 0.025.
+         */
+        double standardError() {
+            return Evaluate.standardError(adherence, adherenceSquares, n);
+        }
+    }
+
+    /** Standard error of a mean from the sum and the sum of squares of {@code n} values; NaN below two values. */
+    static double standardError(double sum, double sumOfSquares, int n) {
+        if (n < 2) {
+            return Double.NaN;
+        }
+        double mean = sum / n;
+        double variance = Math.max(0, (sumOfSquares - n * mean * mean) / (n - 1));
+        return Math.sqrt(variance / n);
     }
 
     private Evaluate() {}
@@ -275,7 +295,11 @@ public final class Evaluate {
                     + " single objects, %d of %d objects%n", split, probe.singleRight(), probe.singles(), probe.right(),
                     probe.objects());
         }
-        double headline = scores.get(Split.HELD_OUT).get(Task.TEXT_TO_VIDEO).meanAdherence();
+        Scores headlineScores = scores.get(Split.HELD_OUT).get(Task.TEXT_TO_VIDEO);
+        double headline = headlineScores.meanAdherence();
+        out.printf(Locale.ROOT, "held-out text-to-video adherence %.3f, standard error %.3f over %d clips: a difference"
+                        + " between two runs on different prompts or settings is noise unless it passes ~2.8 standard"
+                        + " errors%n", headline, headlineScores.standardError(), headlineScores.n);
         out.printf(Locale.ROOT, "adherence=%.3f psnr=%.2f%n", headline, roundTrip[0]);
         return headline;
     }
