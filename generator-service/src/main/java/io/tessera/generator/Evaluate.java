@@ -192,7 +192,7 @@ public final class Evaluate {
 
         /**
          * Standard error of {@link #meanAdherence}: the sample standard deviation of the per-clip adherence over
-         * sqrt(n). One clip scores 0, 1/3, 2/3 or 1, so over 120 clips it is about 0.025.
+         * sqrt(n). One clip scores 0, 1/3, 2/3 or 1; over 120 clips of policy 19000 it is 0.022.
          */
         double standardError() {
             return Evaluate.standardError(adherence, adherenceSquares, n);

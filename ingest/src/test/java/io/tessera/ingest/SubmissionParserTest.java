@@ -48,7 +48,7 @@ class SubmissionParserTest {
         assertThat(s.bestOf()).isEqualTo(1);
         assertThat(s.toRecord("r", NOW).getSampling().getBestOf()).isEqualTo(1);
         assertThat(s.seed()).isEqualTo(42L);
-        assertThat(s.temperature()).isEqualTo(SamplingDefaults.TEMPERATURE).isEqualTo(0.8f);
+        assertThat(s.temperature()).isEqualTo(SamplingDefaults.TEMPERATURE).isEqualTo(0.2f);
         assertThat(s.topK()).isZero();
         assertThat(s.topP()).isEqualTo(SamplingDefaults.TOP_P).isEqualTo(0.95f);
         assertThat(s.guidanceScale()).isEqualTo(SamplingDefaults.GUIDANCE);

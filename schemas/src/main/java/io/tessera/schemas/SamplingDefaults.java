@@ -11,8 +11,13 @@ package io.tessera.schemas;
  * guidance 1.5 its clips hold the prompt's objects and little else.
  */
 public final class SamplingDefaults {
-    /** Softmax temperature. */
-    public static final float TEMPERATURE = 0.8f;
+    /**
+     * Softmax temperature. Low because the shipped model's video codes are additive (generator README, "Shipped
+     * model"): within a patch code, the mask and the colour are drawn independently, so every object patch makes its
+     * own colour draw. At 0.8 objects came out in a patchwork of colours (held-out text-to-video adherence 0.29 at
+     * step 6,000); at 0.2 the final model scores 0.758 (0.717 at 0.1, 0.633 at 0.3).
+     */
+    public static final float TEMPERATURE = 0.2f;
     /** Nucleus (top-p) mass kept. */
     public static final float TOP_P = 0.95f;
     /** Top-k, 0 = off. */
