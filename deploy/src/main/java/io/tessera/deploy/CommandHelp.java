@@ -111,7 +111,9 @@ final class CommandHelp {
           Tokens/s of the engine at batch 1, 8 and 32 (default architecture, random weights) against
           generating the same requests one at a time, as ratios, and whether every batch size drew the same
           tokens. Steps of 16+ rows run as row ranges on up to one core each (the engine's default). Each
-          figure is the median of --repeats timed passes, after one untimed pass. Last line: batch32_speedup=<x>.
+          figure is the median of --repeats timed passes, after one untimed pass. Then the same ratio for the
+          weight matmuls alone (x @ W through every weight matrix): the part of a step batching can share on
+          this machine. Last line: batch32_speedup=<x>.
 
           Options:
             --requests N           requests (default 32)

@@ -3,6 +3,7 @@ package io.tessera.generator.engine;
 import io.tessera.generator.model.ModelConfig;
 import io.tessera.generator.model.Policy;
 import io.tessera.generator.model.Shards;
+import io.tessera.generator.model.WeightMatmuls;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,7 +18,8 @@ import java.util.SplittableRandom;
  * also checks that every batch size produced the same tokens as one-at-a-time. Each batch size is run
  * once untimed first (warm-up), so the figures are the engine's steady state, and each figure is the median
  * of {@code --repeats} timed passes. The engine runs with {@link EngineConfig#DEFAULT}'s
- * {@code decodeShards}. Last line: {@code batch32_speedup=<x>}.
+ * {@code decodeShards}. Then the weight matmuls alone ({@link WeightMatmuls}) at batch 1 and 32: what batching can
+ * share on this machine. Last line: {@code batch32_speedup=<x>}.
  *
  * <p>Options: {@code --requests N} (32), {@code --prefix N} (32 tokens), {@code --new-tokens N} (64),
  * {@code --vocab N} (2400), {@code --seed N} (1), {@code --repeats N} (3).
@@ -83,9 +85,31 @@ public final class EngineBenchmark {
                     speedup32 = ratio;
                 }
             }
+            printWeightMatmuls(policy, out);
             out.printf("batch32_speedup=%.2f%n", speedup32);
             return speedup32;
         }
+    }
+
+    /**
+     * The same comparison for the weight matmuls alone ({@link WeightMatmuls}): the share of a step that batching
+     * can speed up, on this machine. Median of three timings at each size.
+     */
+    private static void printWeightMatmuls(Policy policy, PrintStream out) {
+        int rows = BATCHED[BATCHED.length - 1];
+        int shards = EngineConfig.DEFAULT.decodeShards();
+        double[] one = new double[3];
+        double[] batched = new double[3];
+        for (int i = 0; i < 3; i++) {
+            one[i] = WeightMatmuls.secondsPerStep(policy, 1, 1, 400);
+            batched[i] = WeightMatmuls.secondsPerStep(policy, rows, shards, 100);
+        }
+        Arrays.sort(one);
+        Arrays.sort(batched);
+        out.printf("weight matmuls alone (x @ W through every weight matrix, no attention, norms or sampling): batch 1 "
+                        + "%.0f us a step, batch %d %.0f us (%d row ranges): %.2fx the tokens/s; the engine's speedup "
+                        + "exceeds this only by its fixed cost per op, which batch 1 pays per token%n",
+                one[1] * 1e6, rows, batched[1] * 1e6, Shards.count(rows, shards), rows * one[1] / batched[1]);
     }
 
     private record Result(double seconds, double cpuSeconds, long tokenCount, Map<String, int[]> tokens) {

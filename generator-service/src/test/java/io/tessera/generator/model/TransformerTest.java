@@ -25,6 +25,44 @@ class TransformerTest {
         }
     }
 
+    /**
+     * RoPE against the textbook rotation of each pair (j, j + hd/2) by the angle t * theta^(-2j/hd): q is rotated and
+     * scaled by 1/sqrt(hd), k is rotated, v passes unchanged.
+     */
+    @Test
+    void ropeRotatesEachPairOfQueryAndKeyDimensionsByItsPositionsAngle() {
+        ModelConfig c = TinyModels.TINY;
+        int T = 5, H = c.heads(), hd = c.headDim(), half = hd / 2;
+        float[] x = new float[T * 3 * H * hd];
+        SplittableRandom rnd = new SplittableRandom(3);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextGaussian();
+        }
+        try (NDManager m = NDManager.newBaseManager()) {
+            Transformer.Rope rope = Transformer.Rope.create(c, m);
+            float[] got = Transformer.rotate(m.create(x, new Shape(1, T, 3, H, hd)), rope.cos.get("0:{}", T),
+                    rope.sin.get("0:{}", T)).toFloatArray();
+            for (int t = 0; t < T; t++) {
+                for (int part = 0; part < 3; part++) {
+                    double scale = part == 0 ? 1 / Math.sqrt(hd) : 1;
+                    for (int h = 0; h < H; h++) {
+                        int at = ((t * 3 + part) * H + h) * hd;
+                        for (int j = 0; j < half; j++) {
+                            double angle = part == 2 ? 0 : t * Math.pow(c.ropeTheta(), -2.0 * j / hd);
+                            double a = x[at + j], b = x[at + j + half];
+                            assertThat(got[at + j]).as("t=%d part=%d h=%d j=%d", t, part, h, j)
+                                    .isCloseTo((float) (scale * (a * Math.cos(angle) - b * Math.sin(angle))),
+                                            org.assertj.core.data.Offset.offset(1e-5f));
+                            assertThat(got[at + j + half]).as("t=%d part=%d h=%d j=%d", t, part, h, j + half)
+                                    .isCloseTo((float) (scale * (b * Math.cos(angle) + a * Math.sin(angle))),
+                                            org.assertj.core.data.Offset.offset(1e-5f));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void kvCacheDecodingEqualsFullRecomputationForSlotsOfDifferentLengths() {
         assertDecodingEqualsFullRecomputation(new int[] {5, 11, 1, 8}, 1);
