@@ -107,9 +107,9 @@ public final class EngineBenchmark {
         Arrays.sort(one);
         Arrays.sort(batched);
         out.printf("weight matmuls alone (x @ W through every weight matrix, no attention, norms or sampling): batch 1 "
-                        + "%.0f us a step, batch %d %.0f us (%d row ranges): %.2fx the tokens/s; the engine's speedup "
-                        + "exceeds this only by its fixed cost per op, which batch 1 pays per token%n",
-                one[1] * 1e6, rows, batched[1] * 1e6, Shards.count(rows, shards), rows * one[1] / batched[1]);
+                        + "%.0f us a step, batch %d %.0f us (in the engine's row ranges): %.2fx the tokens/s; the "
+                        + "engine's speedup exceeds this only by its fixed cost per op, which batch 1 pays per token%n",
+                one[1] * 1e6, rows, batched[1] * 1e6, rows * one[1] / batched[1]);
     }
 
     private record Result(double seconds, double cpuSeconds, long tokenCount, Map<String, int[]> tokens) {

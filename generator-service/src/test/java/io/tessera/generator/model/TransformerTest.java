@@ -2,6 +2,7 @@ package io.tessera.generator.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -52,10 +53,10 @@ class TransformerTest {
                             double a = x[at + j], b = x[at + j + half];
                             assertThat(got[at + j]).as("t=%d part=%d h=%d j=%d", t, part, h, j)
                                     .isCloseTo((float) (scale * (a * Math.cos(angle) - b * Math.sin(angle))),
-                                            org.assertj.core.data.Offset.offset(1e-5f));
+                                            within(1e-5f));
                             assertThat(got[at + j + half]).as("t=%d part=%d h=%d j=%d", t, part, h, j + half)
                                     .isCloseTo((float) (scale * (b * Math.cos(angle) + a * Math.sin(angle))),
-                                            org.assertj.core.data.Offset.offset(1e-5f));
+                                            within(1e-5f));
                         }
                     }
                 }
