@@ -107,8 +107,8 @@ public final class EngineBenchmark {
         Arrays.sort(one);
         Arrays.sort(batched);
         out.printf("weight matmuls alone (x @ W through every weight matrix, no attention, norms or sampling): batch 1 "
-                        + "%.0f us a step, batch %d %.0f us (in the engine's row ranges): %.2fx the tokens/s; the "
-                        + "engine's speedup exceeds this only by its fixed cost per op, which batch 1 pays per token%n",
+                        + "%.0f us a step, batch %d %.0f us (in the engine's row ranges): %.2fx the tokens/s, for the "
+                        + "part of a step that batching shares; a step's fixed cost per op is paid per token at batch 1%n",
                 one[1] * 1e6, rows, batched[1] * 1e6, rows * one[1] / batched[1]);
     }
 
